@@ -1,0 +1,33 @@
+"""Domain errors shared by every layer. Pages, the API and imports turn them into a form
+error, a 4xx JSON reason or a row-level message; they are never a 500."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the operation. `code` is stable for API clients."""
+
+    code = "invalid"
+    default_message = _("The operation is not allowed.")
+
+    def __init__(self, message: str | None = None, **details: object) -> None:
+        self.message = str(message or self.default_message)
+        self.details = details
+        super().__init__(self.message)
+
+
+class ValidationFailed(DomainError):
+    code = "validation_error"
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+
+
+class NotPermitted(DomainError):
+    code = "permission_denied"
+    default_message = _("You may not do this.")

@@ -1,0 +1,53 @@
+"""Reads of inventory that are more than a one-line query."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, Sum
+
+from inventory.models import Site, StockBalance, StockMovement
+from inventory.permissions import User, organisation_ids_for
+
+
+@dataclass(frozen=True)
+class LedgerMismatch:
+    site_id: int
+    lot_id: int
+    balance_on_hand: int
+    ledger_sum: int
+
+
+def ledger_mismatches() -> list[LedgerMismatch]:
+    """Every (site, lot) whose stored balance differs from the sum of its movements."""
+    sums = {
+        (row["site_id"], row["lot_id"]): row["total"]
+        for row in StockMovement.objects.order_by()
+        .values("site_id", "lot_id")
+        .annotate(total=Sum("quantity"))
+    }
+    mismatches = []
+    for site_id, lot_id, on_hand in StockBalance.objects.values_list(
+        "site_id", "lot_id", "on_hand"
+    ).iterator(chunk_size=10_000):
+        total = sums.pop((site_id, lot_id), 0)
+        if total != on_hand:
+            mismatches.append(LedgerMismatch(site_id, lot_id, on_hand, total))
+    # Movements with no balance row at all.
+    mismatches.extend(
+        LedgerMismatch(site_id, lot_id, 0, total)
+        for (site_id, lot_id), total in sums.items()
+        if total != 0
+    )
+    return mismatches
+
+
+def sites_for(user: User) -> QuerySet[Site]:
+    """Sites whose stock the user may see and change."""
+    if user.is_authenticated and user.is_superuser:
+        return Site.objects.all()
+    return Site.objects.filter(organisation_id__in=organisation_ids_for(user))
+
+
+def balances_for(user: User) -> QuerySet[StockBalance]:
+    return StockBalance.objects.filter(site__in=sites_for(user)).select_related(
+        "site", "lot", "item"
+    )

@@ -1,0 +1,33 @@
+"""Every write to inventory goes through these functions (one transaction each)."""
+
+from inventory.services.counts import (
+    stock_count_cancel,
+    stock_count_post,
+    stock_count_record,
+    stock_count_start,
+)
+from inventory.services.donations import DonationLineInput, donation_receive
+from inventory.services.stock import (
+    stock_adjust,
+    stock_dispatch,
+    stock_release,
+    stock_reserve,
+    stock_return,
+)
+from inventory.services.transfers import TransferLineInput, stock_transfer
+
+__all__ = [
+    "DonationLineInput",
+    "TransferLineInput",
+    "donation_receive",
+    "stock_adjust",
+    "stock_count_cancel",
+    "stock_count_post",
+    "stock_count_record",
+    "stock_count_start",
+    "stock_dispatch",
+    "stock_release",
+    "stock_reserve",
+    "stock_return",
+    "stock_transfer",
+]

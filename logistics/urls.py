@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from logistics import views
+from logistics.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
