@@ -325,6 +325,9 @@ class StockTransferLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="transferline_quantity_gt_0")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.lot} × {self.quantity}"
+
 
 class StockCountStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -372,6 +375,9 @@ class StockCountLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["count", "lot"], name="countline_unique_lot")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.counted}"
 
 
 class MovementKind(models.TextChoices):

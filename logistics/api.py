@@ -6,7 +6,9 @@ api = NinjaAPI(
     title="Relief logistics tracker API",
     version="1",
     urls_namespace="api",
-    description="Donations, stock, supply requests and distribution. / 捐赠、库存、物资申请与分发。",
+    description=(
+        "Donations, stock, supply requests and distribution. / 捐赠、库存、物资申请与分发。"
+    ),
 )
 
 

@@ -23,7 +23,10 @@ def test_the_database_refuses_update_and_delete(receive):
         StockMovement.objects.update(quantity=1_000)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         StockMovement.objects.all().delete()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE inventory_stockmovement SET quantity = 0")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE inventory_stockmovement SET quantity = 0")
     assert list(StockMovement.objects.values_list("quantity", flat=True)) == [10]
