@@ -28,6 +28,12 @@ def requires_postgres() -> pytest.MarkDecorator:
     )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.2 s per user; tests prove roles, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(code="cd-culture", name_zh="成都市社区文化发展中心")

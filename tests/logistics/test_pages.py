@@ -1,0 +1,45 @@
+"""The home page and every admin page render; the ledger is read-only in the admin."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from inventory.admin import ReadOnlyAdmin
+from inventory.models import StockMovement
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_home_page_shows_the_stock_by_category(client, receive):
+    receive(1200)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert b"1,200" in response.content
+    assert b"Protective equipment" in response.content
+
+
+def test_every_admin_list_and_add_page_renders(admin_client, receive):
+    receive(10)
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert admin_client.get(changelist).status_code == 200, changelist
+        add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+        expected = 403 if isinstance(model_admin, ReadOnlyAdmin) else 200
+        assert admin_client.get(add).status_code == expected, add
+
+
+def test_ledger_rows_cannot_be_edited_in_the_admin(admin_client, receive):
+    receive(10)
+    movement = StockMovement.objects.get()
+    url = reverse("admin:inventory_stockmovement_change", args=[movement.pk])
+    response = admin_client.post(url, {"quantity": 1000})
+    assert response.status_code == 403
+    assert StockMovement.objects.get().quantity == 10
+
