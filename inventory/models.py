@@ -195,6 +195,15 @@ class Donation(models.Model):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["-received_at", "-id"]
+        constraints = [
+            # A receipt number is entered once per organisation: a sheet or a retry that
+            # brings the same reference again must not double the stock.
+            models.UniqueConstraint(
+                fields=["organisation", "reference"],
+                condition=~Q(reference=""),
+                name="donation_unique_reference",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.donor} → {self.site} ({self.received_at})"

@@ -1,6 +1,7 @@
 """Physical stock counts: start, record what is on the shelf, post the differences."""
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -71,7 +72,9 @@ def stock_count_record(
 
 
 @transaction.atomic
-def stock_count_post(*, actor: AbstractBaseUser, count: StockCount) -> list[StockAdjustment]:
+def stock_count_post(
+    *, actor: AbstractBaseUser, count: StockCount, occurred_at: datetime | None = None
+) -> list[StockAdjustment]:
     """Close the count: each difference from the current on-hand becomes a count correction.
 
     The comparison is made against the balance at posting time (locked), so a movement
@@ -107,11 +110,12 @@ def stock_count_post(*, actor: AbstractBaseUser, count: StockCount) -> list[Stoc
                     reason=AdjustmentReason.COUNT_CORRECTION,
                     note=_("Stock count #%(id)d") % {"id": count.pk},
                     count=count,
+                    occurred_at=occurred_at,
                 )
             )
     count.status = StockCountStatus.POSTED
     count.posted_by = actor
-    count.posted_at = timezone.now()
+    count.posted_at = occurred_at or timezone.now()
     count.save(update_fields=["status", "posted_by", "posted_at"])
     return adjustments
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,37 @@ def lock_balances(keys: Iterable[tuple[int, int]], *, create: bool) -> dict:
         if balance is not None:
             locked[(site_id, lot_id)] = balance
     return locked
+
+
+def lock_item_balances(site_item_pairs: Iterable[tuple[int, int]]) -> list[StockBalance]:
+    """Lock every balance of the given (site_id, item_id) pairs, in (site, lot) order."""
+    assert transaction.get_connection().in_atomic_block, "lock_item_balances needs a transaction"
+    pairs = sorted(set(site_item_pairs))
+    if not pairs:
+        return []
+    condition = Q()
+    for site_id, item_id in pairs:
+        condition |= Q(site_id=site_id, item_id=item_id)
+    return list(
+        StockBalance.objects.select_for_update()
+        .filter(condition)
+        .select_related("lot", "site")
+        .order_by("site_id", "lot_id")
+    )
+
+
+def fefo(balances: Iterable[StockBalance]) -> list[StockBalance]:
+    """First expiry, first out: soonest expiry first, lots without expiry last, then the
+    oldest receipt, then lot id (so equal lots are always picked in the same order)."""
+    return sorted(
+        balances,
+        key=lambda b: (
+            b.lot.expiry is None,
+            b.lot.expiry or b.lot.received_at,
+            b.lot.received_at,
+            b.lot_id,
+        ),
+    )
 
 
 def post_movement(

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from inventory.admin import ReadOnlyAdmin
 from inventory.models import StockMovement
-
 from tests.factories import UserFactory
 
 
@@ -42,4 +41,3 @@ def test_ledger_rows_cannot_be_edited_in_the_admin(admin_client, receive):
     response = admin_client.post(url, {"quantity": 1000})
     assert response.status_code == 403
     assert StockMovement.objects.get().quantity == 10
-
