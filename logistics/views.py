@@ -14,8 +14,13 @@ def home(request: HttpRequest) -> HttpResponse:
     stock = [
         {"label": label, "on_hand": on_hand.get(value, 0)} for value, label in ItemCategory.choices
     ]
+    organisations = Organisation.objects.annotate(
+        site_count=Count("sites", distinct=True),
+        unit_count=Count("served_units", distinct=True),
+    ).order_by("city", "code")
     context = {
         "stock": stock,
+        "organisations": organisations,
         "counts": {
             "organisations": Organisation.objects.count(),
             "served_units": ServedUnit.objects.count(),
