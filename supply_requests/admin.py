@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from inventory.admin import ReadOnlyAdmin, ReadOnlyInline
 from supply_requests import models
 
 
@@ -25,3 +26,32 @@ class ServedUnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     filter_horizontal = ["organisations"]
     inlines = [WorkerInline]
+
+
+class RequestLineInline(ReadOnlyInline):
+    model = models.SupplyRequestLine
+    fields = [
+        "item",
+        "quantity_requested",
+        "quantity_approved",
+        "quantity_allocated",
+        "quantity_dispatched",
+        "quantity_delivered",
+        "quantity_short",
+    ]
+
+
+class HistoryInline(ReadOnlyInline):
+    model = models.RequestStatusChange
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+
+
+@admin.register(models.SupplyRequest)
+class SupplyRequestAdmin(ReadOnlyAdmin):
+    """Requests move only through their services (pages, API); the admin shows the story."""
+
+    list_display = ["id", "served_unit", "priority", "status", "needed_by", "created_at"]
+    list_filter = ["status", "priority", "served_unit__kind"]
+    search_fields = ["served_unit__name", "reason"]
+    date_hierarchy = "created_at"
+    inlines = [RequestLineInline, HistoryInline]

@@ -100,3 +100,11 @@ def require_requester(user: User, unit: ServedUnit) -> None:
 def require_coordinator(user: User, unit: ServedUnit) -> None:
     if not can_coordinate(user, unit):
         raise NotPermitted(_("You do not coordinate supplies for %(unit)s.") % {"unit": unit.name})
+
+
+def require_requester_or_coordinator(user: User, unit: ServedUnit) -> None:
+    """The requesting community's own workers, or the coordinators who serve it."""
+    if not (can_request_for(user, unit) or can_coordinate(user, unit)):
+        raise NotPermitted(
+            _("Only %(unit)s or its coordinators may do this.") % {"unit": unit.name}
+        )

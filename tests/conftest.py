@@ -12,7 +12,9 @@ from tests.factories import (
     ItemFactory,
     MembershipFactory,
     OrganisationFactory,
+    ServedUnitFactory,
     SiteFactory,
+    UnitMembershipFactory,
     UserFactory,
 )
 
@@ -95,3 +97,52 @@ def receive(staff, site, item):
         return donation.lines.get().lot
 
     return _receive
+
+
+@pytest.fixture
+def unit(organisation):
+    """A community served by our organisation."""
+    community = ServedUnitFactory(code="yulin-north", name="玉林北路社区", households=800)
+    community.organisations.add(organisation)
+    return community
+
+
+@pytest.fixture
+def worker(unit):
+    return UnitMembershipFactory(user=UserFactory(username="worker"), served_unit=unit).user
+
+
+@pytest.fixture
+def other_worker(db):
+    """A community worker of a unit nobody here serves."""
+    return UnitMembershipFactory(user=UserFactory(username="other-worker")).user
+
+
+@pytest.fixture
+def make_request(worker, unit, item):
+    """A request by the unit's worker, taken as far as `status` (draft/submitted/approved)."""
+    from supply_requests.services import (
+        RequestLineInput,
+        request_approve,
+        request_create,
+        request_submit,
+    )
+
+    def _make(quantity=100, *, status="draft", approve=None, approver=None, lines=None, **extra):
+        request = request_create(
+            actor=worker,
+            served_unit=unit,
+            lines=lines or [RequestLineInput(item=item, quantity=quantity)],
+            **extra,
+        )
+        if status in ("submitted", "approved"):
+            request = request_submit(actor=worker, request=request)
+        if status == "approved":
+            approved = {
+                line.pk: (approve if approve is not None else line.quantity_requested)
+                for line in request.lines.all()
+            }
+            request = request_approve(actor=approver, request=request, approved=approved)
+        return request
+
+    return _make

@@ -1,0 +1,154 @@
+"""Distribution: reservations of stock for request lines, shipments and delivery."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Item, Lot, Site
+from supply_requests.models import ServedUnit, SupplyRequestLine
+
+
+class AllocationStatus(models.TextChoices):
+    RESERVED = "reserved", _("Reserved")
+    IN_SHIPMENT = "in_shipment", _("On a planned shipment")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RELEASED = "released", _("Released")
+
+
+class Allocation(models.Model):
+    """Stock of one lot at one site reserved for one request line.
+
+    While reserved (or on a planned shipment) its quantity is part of
+    `StockBalance.reserved`; dispatch consumes it, release gives it back.
+    """
+
+    request_line = models.ForeignKey(
+        SupplyRequestLine, on_delete=models.PROTECT, related_name="allocations"
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="allocations")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="allocations")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AllocationStatus.choices, default="reserved"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        ordering = ["id"]
+        constraints = [
+            # A released allocation keeps what it had held, for history; a live one must
+            # hold something.
+            models.CheckConstraint(
+                condition=Q(status="released") | Q(quantity__gt=0),
+                name="allocation_live_quantity_gt_0",
+            )
+        ]
+        indexes = [models.Index(fields=["site", "status"], name="allocation_site_status")]
+
+    def __str__(self) -> str:
+        return f"{self.lot} × {self.quantity} @ {self.site} → line {self.request_line_id}"
+
+
+class ShipmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DISPATCHED = "dispatched", _("Dispatched")
+    DELIVERED = "delivered", _("Delivered")
+    DELIVERED_WITH_DISCREPANCY = "delivered_with_discrepancy", _("Delivered with discrepancy")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Shipment(models.Model):
+    """Goods from one site to one served unit, for one or more requests."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="shipments")
+    served_unit = models.ForeignKey(ServedUnit, on_delete=models.PROTECT, related_name="shipments")
+    status = models.CharField(
+        _("status"), max_length=30, choices=ShipmentStatus.choices, default="planned"
+    )
+    vehicle = models.CharField(_("vehicle"), max_length=60, blank=True)
+    driver = models.CharField(_("driver"), max_length=60, blank=True)
+    contact = models.CharField(_("contact phone"), max_length=60, blank=True)
+    planned_at = models.DateTimeField(_("planned departure"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "dispatched_at"], name="shipment_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.site} → {self.served_unit} ({self.get_status_display()})"
+
+
+class DiscrepancyReason(models.TextChoices):
+    LOST = "lost", _("Lost on the way")
+    DAMAGED = "damaged", _("Damaged")
+    RETURNED = "returned", _("Returned to the site")
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.PROTECT, related_name="shipment_lines"
+    )
+    request_line = models.ForeignKey(
+        SupplyRequestLine, on_delete=models.PROTECT, related_name="shipment_lines"
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity shipped"))
+    quantity_received = models.PositiveIntegerField(_("quantity received"), null=True, blank=True)
+    discrepancy_reason = models.CharField(
+        _("discrepancy"), max_length=20, choices=DiscrepancyReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="shipmentline_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=Q(quantity_received__isnull=True)
+                | Q(quantity_received__lte=models.F("quantity")),
+                name="shipmentline_received_lte_shipped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} × {self.quantity}"
+
+    @property
+    def quantity_short(self) -> int:
+        return 0 if self.quantity_received is None else self.quantity - self.quantity_received
+
+
+class ShipmentStatusChange(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=30, choices=ShipmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=ShipmentStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("shipment status change")
+        verbose_name_plural = _("shipment status changes")
+
+    def __str__(self) -> str:
+        return f"#{self.shipment_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,102 @@
+"""Reads for distribution: the fair-share plan a coordinator reviews before committing."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from inventory.exceptions import ValidationFailed
+from inventory.models import Item, Site, StockBalance
+from inventory.permissions import User, require_site_manager
+from supply_requests.planning import TIER_LABELS, Demand, Share, assign_sites, fair_shares
+from supply_requests.selectors import open_demands
+
+
+@dataclass
+class PlanLine:
+    request_line: int
+    request: int
+    served_unit: int
+    served_unit_name: str
+    item: str
+    site: str
+    quantity: int
+
+
+@dataclass
+class Plan:
+    allocations: list[PlanLine] = field(default_factory=list)
+    explanation: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+
+
+def _explain(share: Share, demand_info: dict, item: Item) -> dict:
+    level = float(share.level) if share.level is not None else None
+    return {
+        "request_line": share.line_id,
+        "request": demand_info["request_id"],
+        "served_unit": demand_info["unit_id"],
+        "served_unit_name": demand_info["unit_name"],
+        "item": item.code,
+        "tier": share.tier,
+        "tier_label": TIER_LABELS[share.tier],
+        "need": share.need,
+        "need_basis": demand_info["need_basis"],
+        "outstanding": share.outstanding,
+        "quantity": share.quantity,
+        "share_per_need": level,
+        "why": share.why,
+    }
+
+
+def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]) -> Plan:
+    """Propose who gets how much of each item from the chosen sites (nothing is reserved).
+
+    Demand is every approved, not yet allocated request line of the units the actor
+    coordinates; supply is what is available (on hand minus reserved) at the sites."""
+    if not items or not sites:
+        raise ValidationFailed(_("Choose at least one item and one site."))
+    for site in sites:
+        require_site_manager(actor, site)
+    available: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in (
+        StockBalance.objects.filter(site__in=sites, item__in=items)
+        .values("item_id", "site_id")
+        .annotate(free=Sum(F("on_hand") - F("reserved")))
+    ):
+        available[row["item_id"]][row["site_id"]] = row["free"]
+    demands_by_item, info = open_demands(actor=actor, item_ids=[item.pk for item in items])
+    plan = Plan()
+    for item in items:
+        site_stock = [(site.pk, available[item.pk].get(site.pk, 0)) for site in sites]
+        supply = sum(quantity for _site, quantity in site_stock)
+        demands: list[Demand] = demands_by_item.get(item.pk, [])
+        shares = fair_shares(demands, supply)
+        site_codes = {site.pk: site.code for site in sites}
+        for pick in assign_sites(shares, site_stock):
+            line = info[pick.line_id]
+            plan.allocations.append(
+                PlanLine(
+                    request_line=pick.line_id,
+                    request=line["request_id"],
+                    served_unit=line["unit_id"],
+                    served_unit_name=line["unit_name"],
+                    item=item.code,
+                    site=site_codes[pick.site_id],
+                    quantity=pick.quantity,
+                )
+            )
+        plan.explanation.extend(_explain(s, info[s.line_id], item) for s in shares)
+        demand_total = sum(d.outstanding for d in demands)
+        plan.items.append(
+            {
+                "item": item.code,
+                "available": supply,
+                "outstanding": demand_total,
+                "planned": sum(s.quantity for s in shares),
+                "short": max(demand_total - supply, 0),
+            }
+        )
+    return plan

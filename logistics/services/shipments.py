@@ -1,0 +1,267 @@
+"""Shipments: planned from reservations, dispatched out of the ledger, confirmed on delivery.
+
+Locking order: the shipment, then the requests and lines it carries, then stock balances.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.exceptions import IllegalTransition, NotPermitted, ValidationFailed
+from inventory.models import MovementKind, Site
+from inventory.permissions import require_site_manager
+from inventory.services.ledger import MovementSource, lock_balances, post_movement
+from logistics.models import (
+    Allocation,
+    AllocationStatus,
+    DiscrepancyReason,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    ShipmentStatusChange,
+)
+from logistics.services.allocations import lock_lines
+from supply_requests.models import ACTIVE_STATUSES, ServedUnit
+from supply_requests.roles import can_coordinate, can_request_for, require_coordinator
+from supply_requests.services import request_line_record
+
+
+@dataclass(frozen=True)
+class Waybill:
+    vehicle: str = ""
+    driver: str = ""
+    contact: str = ""
+    planned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What arrived of one shipment line; a shortfall needs a reason."""
+
+    quantity_received: int
+    reason: str = ""
+    note: str = ""
+
+
+def _lock_shipment(shipment: Shipment, *, expect: str, to: str) -> Shipment:
+    locked = (
+        Shipment.objects.select_for_update()
+        .select_related("site", "served_unit")
+        .get(pk=shipment.pk)
+    )
+    if locked.status != expect:
+        raise IllegalTransition(
+            _("Shipment #%(id)d is %(status)s; it cannot become %(to)s.")
+            % {
+                "id": locked.pk,
+                "status": locked.get_status_display(),
+                "to": ShipmentStatus(to).label,
+            },
+            current=locked.status,
+        )
+    return locked
+
+
+def _record(shipment: Shipment, *, to: str, actor: AbstractBaseUser, note: str = "") -> Shipment:
+    previous = shipment.status
+    shipment.status = to
+    shipment.save()
+    ShipmentStatusChange.objects.create(
+        shipment=shipment, from_status=previous, to_status=to, actor=actor, note=note
+    )
+    return shipment
+
+
+@transaction.atomic
+def shipment_create(
+    *,
+    actor: AbstractBaseUser,
+    site: Site,
+    served_unit: ServedUnit,
+    waybill: Waybill = Waybill(),
+) -> Shipment:
+    """Plan a shipment of everything reserved at `site` for `served_unit`'s open requests."""
+    require_coordinator(actor, served_unit)
+    require_site_manager(actor, site)
+    candidates = Allocation.objects.filter(
+        site=site,
+        status=AllocationStatus.RESERVED,
+        request_line__request__served_unit=served_unit,
+        request_line__request__status__in=ACTIVE_STATUSES,
+    )
+    line_ids = list(candidates.values_list("request_line_id", flat=True).distinct())
+    if not line_ids:
+        raise ValidationFailed(
+            _("Nothing is reserved at %(site)s for %(unit)s.")
+            % {"site": site.name, "unit": served_unit.name}
+        )
+    lines = lock_lines(line_ids)
+    # Re-read under lock: another coordinator may have shipped or released some meanwhile.
+    allocations = list(candidates.select_for_update().select_related("lot").order_by("pk"))
+    if not allocations:
+        raise ValidationFailed(_("The reserved stock was taken by another shipment."))
+    shipment = Shipment.objects.create(
+        site=site,
+        served_unit=served_unit,
+        created_by=actor,
+        vehicle=waybill.vehicle,
+        driver=waybill.driver,
+        contact=waybill.contact,
+        planned_at=waybill.planned_at,
+    )
+    for allocation in allocations:
+        ShipmentLine.objects.create(
+            shipment=shipment,
+            allocation=allocation,
+            request_line=lines[allocation.request_line_id],
+            item_id=allocation.lot.item_id,
+            lot=allocation.lot,
+            quantity=allocation.quantity,
+        )
+        allocation.status = AllocationStatus.IN_SHIPMENT
+        allocation.save(update_fields=["status"])
+    ShipmentStatusChange.objects.create(
+        shipment=shipment, from_status="", to_status=ShipmentStatus.PLANNED, actor=actor
+    )
+    return shipment
+
+
+@transaction.atomic
+def shipment_cancel(*, actor: AbstractBaseUser, shipment: Shipment, note: str = "") -> Shipment:
+    """Call off a planned shipment; its stock stays reserved for the same lines."""
+    shipment = _lock_shipment(shipment, expect=ShipmentStatus.PLANNED, to=ShipmentStatus.CANCELLED)
+    require_coordinator(actor, shipment.served_unit)
+    Allocation.objects.filter(shipment_lines__shipment=shipment).update(
+        status=AllocationStatus.RESERVED
+    )
+    return _record(shipment, to=ShipmentStatus.CANCELLED, actor=actor, note=note)
+
+
+@transaction.atomic
+def shipment_dispatch(
+    *, actor: AbstractBaseUser, shipment: Shipment, occurred_at: datetime | None = None
+) -> Shipment:
+    """The truck leaves: every line's reservation becomes a dispatch movement in the ledger."""
+    shipment = _lock_shipment(shipment, expect=ShipmentStatus.PLANNED, to=ShipmentStatus.DISPATCHED)
+    require_coordinator(actor, shipment.served_unit)
+    require_site_manager(actor, shipment.site)
+    shipment_lines = list(shipment.lines.select_related("allocation").order_by("pk"))
+    request_lines = lock_lines([line.request_line_id for line in shipment_lines])
+    balances = lock_balances(
+        [(shipment.site_id, line.lot_id) for line in shipment_lines], create=False
+    )
+    for line in shipment_lines:
+        post_movement(
+            balance=balances[(shipment.site_id, line.lot_id)],
+            quantity=-line.quantity,
+            kind=MovementKind.DISPATCH,
+            actor=actor,
+            reason=_("Shipment #%(id)d to %(unit)s")
+            % {"id": shipment.pk, "unit": shipment.served_unit.name},
+            consume_reserved=line.quantity,
+            source=MovementSource(document_type="shipment_line", document_id=line.pk),
+            occurred_at=occurred_at,
+        )
+        line.allocation.status = AllocationStatus.DISPATCHED
+        line.allocation.save(update_fields=["status"])
+        request_line = request_lines[line.request_line_id]
+        request_line_record(
+            actor=actor, request=request_line.request, line=request_line, dispatched=line.quantity
+        )
+    shipment.dispatched_at = occurred_at or timezone.now()
+    return _record(shipment, to=ShipmentStatus.DISPATCHED, actor=actor)
+
+
+def _require_receiver(actor: AbstractBaseUser, unit: ServedUnit) -> None:
+    if not (can_request_for(actor, unit) or can_coordinate(actor, unit)):
+        raise NotPermitted(
+            _("Only %(unit)s or its coordinators can confirm this delivery.") % {"unit": unit.name}
+        )
+
+
+@transaction.atomic
+def shipment_deliver(
+    *,
+    actor: AbstractBaseUser,
+    shipment: Shipment,
+    receipts: Mapping[int, Receipt] | None = None,
+    occurred_at: datetime | None = None,
+) -> Shipment:
+    """The receiving side confirms what arrived, per line (lines not mentioned arrived in
+    full). A shortfall is a discrepancy with a reason: goods returned to the site go back
+    into its stock with a return movement; lost or damaged goods had already left the ledger
+    at dispatch and are recorded on the line. Short quantities become outstanding on their
+    request lines again, to be re-allocated or closed short."""
+    receipts = receipts or {}
+    shipment = _lock_shipment(
+        shipment, expect=ShipmentStatus.DISPATCHED, to=ShipmentStatus.DELIVERED
+    )
+    _require_receiver(actor, shipment.served_unit)
+    shipment_lines = {line.pk: line for line in shipment.lines.order_by("pk")}
+    unknown = set(receipts) - set(shipment_lines)
+    if unknown:
+        raise ValidationFailed(
+            _("Shipment #%(id)d has no line(s) %(lines)s.")
+            % {"id": shipment.pk, "lines": ", ".join(map(str, sorted(unknown)))}
+        )
+    for line_id, receipt in receipts.items():
+        line = shipment_lines[line_id]
+        if not 0 <= receipt.quantity_received <= line.quantity:
+            raise ValidationFailed(
+                _("Line %(line)d: received must be between 0 and the %(qty)d shipped.")
+                % {"line": line_id, "qty": line.quantity}
+            )
+        if (
+            receipt.quantity_received < line.quantity
+            and receipt.reason not in DiscrepancyReason.values
+        ):
+            raise ValidationFailed(
+                _("Line %(line)d: say why %(short)d did not arrive (lost, damaged or returned).")
+                % {"line": line_id, "short": line.quantity - receipt.quantity_received}
+            )
+    request_lines = lock_lines([line.request_line_id for line in shipment_lines.values()])
+    returns = [
+        line
+        for line in shipment_lines.values()
+        if line.pk in receipts
+        and receipts[line.pk].quantity_received < line.quantity
+        and receipts[line.pk].reason == DiscrepancyReason.RETURNED
+    ]
+    balances = lock_balances([(shipment.site_id, line.lot_id) for line in returns], create=True)
+    discrepancy = False
+    for line in shipment_lines.values():
+        receipt = receipts.get(line.pk, Receipt(quantity_received=line.quantity))
+        short = line.quantity - receipt.quantity_received
+        line.quantity_received = receipt.quantity_received
+        line.discrepancy_reason = receipt.reason if short else ""
+        line.note = receipt.note[:200]
+        line.save(update_fields=["quantity_received", "discrepancy_reason", "note"])
+        if short and line.discrepancy_reason == DiscrepancyReason.RETURNED:
+            post_movement(
+                balance=balances[(shipment.site_id, line.lot_id)],
+                quantity=short,
+                kind=MovementKind.RETURN,
+                actor=actor,
+                reason=_("Returned from shipment #%(id)d") % {"id": shipment.pk},
+                source=MovementSource(document_type="shipment_line", document_id=line.pk),
+                occurred_at=occurred_at,
+            )
+        discrepancy = discrepancy or bool(short)
+        request_line = request_lines[line.request_line_id]
+        request_line_record(
+            actor=actor,
+            request=request_line.request,
+            line=request_line,
+            allocated=-short,
+            dispatched=-short,
+            delivered=receipt.quantity_received,
+            short=short,
+        )
+    shipment.delivered_at = occurred_at or timezone.now()
+    to = ShipmentStatus.DELIVERED_WITH_DISCREPANCY if discrepancy else ShipmentStatus.DELIVERED
+    return _record(shipment, to=to, actor=actor)

@@ -1,0 +1,69 @@
+"""Writing off stock that is promised: the promise shrinks first, so no reservation is ever
+larger than the shelf. The affected lines become outstanding again, to be re-planned."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from inventory.exceptions import ValidationFailed
+from inventory.models import WRITE_OFF_REASONS, Lot, Site, StockAdjustment
+from inventory.permissions import require_site_manager
+from inventory.services import stock_adjust
+from inventory.services.ledger import site_lot_balance
+from logistics.models import Allocation, AllocationStatus
+from logistics.services.allocations import lock_lines, release_locked
+from supply_requests.models import Priority
+
+# Who gives back first when a write-off eats into reserved stock: the least urgent.
+_PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.CRITICAL: 3}
+
+
+@transaction.atomic
+def stock_write_off_releasing(
+    *,
+    actor: AbstractBaseUser,
+    site: Site,
+    lot: Lot,
+    quantity: int,
+    reason: str,
+    note: str = "",
+) -> StockAdjustment:
+    """Write off `quantity` of a lot (expired, damaged, lost). If that is more than the
+    unreserved stock, reservations on the lot are released — least urgent and newest first,
+    never frontline medical before others — until the write-off fits."""
+    require_site_manager(actor, site)
+    if reason not in WRITE_OFF_REASONS:
+        raise ValidationFailed(_("A write-off needs the reason expired, damaged or lost."))
+    if quantity <= 0:
+        raise ValidationFailed(_("The quantity must be more than zero."))
+    candidates = list(
+        Allocation.objects.filter(
+            site=site, lot=lot, status=AllocationStatus.RESERVED
+        ).select_related("request_line__request__served_unit")
+    )
+    lines = lock_lines([a.request_line_id for a in candidates]) if candidates else {}
+    locked = {
+        a.pk: a
+        for a in Allocation.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in candidates], status=AllocationStatus.RESERVED)
+        .order_by("pk")
+    }
+    balance = site_lot_balance(site, lot)
+    to_free = quantity - balance.available
+    for allocation in sorted(
+        locked.values(),
+        key=lambda a: (
+            lines[a.request_line_id].request.served_unit.frontline_medical,
+            _PRIORITY_RANK[lines[a.request_line_id].request.priority],
+            -a.pk,
+        ),
+    ):
+        if to_free <= 0:
+            break
+        allocation.request_line = lines[allocation.request_line_id]
+        take = min(to_free, allocation.quantity)
+        release_locked(actor=actor, allocation=allocation, quantity=take)
+        to_free -= take
+    return stock_adjust(
+        actor=actor, site=site, lot=lot, quantity=-quantity, reason=reason, note=note
+    )

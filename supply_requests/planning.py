@@ -1,0 +1,176 @@
+"""Fair-share planning for shortages: who gets how much of a scarce item.
+
+Pure functions over plain data (no database), so the rules can be read, tested with
+hypothesis and timed in isolation:
+
+1. **Priority tiers first.** Tier 0 is frontline medical units and critical requests, then
+   high, normal, low. A tier is served in full before the next one gets anything.
+2. **Inside a tier, max-min ("water-filling") weighted by need.** Every line gets the same
+   share per unit of need (people served, else isolated households, else households) — the
+   water level — unless that is more than its outstanding approved quantity, in which case it
+   gets exactly what is outstanding and the rest flows to the others. So no line's share per
+   need can be raised without lowering one that is already smaller.
+3. **Whole units.** Each line gets its exact share rounded down or up (never off by more than
+   one); the leftover units go to the largest remainders, ties broken by line id, so the same
+   input always gives the same plan.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+TIER_LABELS = {
+    0: "frontline medical or critical",
+    1: "high",
+    2: "normal",
+    3: "low",
+}
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One approved request line still waiting for stock."""
+
+    line_id: int
+    item_id: int
+    tier: int
+    need: int  # weight, ≥ 1
+    outstanding: int  # approved minus already allocated, ≥ 1
+
+
+@dataclass(frozen=True)
+class Share:
+    line_id: int
+    item_id: int
+    tier: int
+    need: int
+    outstanding: int
+    quantity: int
+    level: Fraction | None  # the tier's water level (share per need), None if not reached
+    why: str
+
+
+def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
+    """Split `supply` (< total outstanding) over one tier, max-min by need, in whole units."""
+    by_saturation = sorted(demands, key=lambda d: (Fraction(d.outstanding, d.need), d.line_id))
+    remaining, weight = supply, sum(d.need for d in demands)
+    saturated: list[Demand] = []
+    for position, demand in enumerate(by_saturation):
+        # The line is filled completely if its outstanding/need ≤ the level remaining/weight.
+        if demand.outstanding * weight <= remaining * demand.need:
+            saturated.append(demand)
+            remaining -= demand.outstanding
+            weight -= demand.need
+        else:
+            rest = by_saturation[position:]
+            break
+    else:
+        rest = []
+    level = Fraction(remaining, weight) if weight else None
+    shares = [
+        Share(
+            d.line_id,
+            d.item_id,
+            d.tier,
+            d.need,
+            d.outstanding,
+            d.outstanding,
+            level,
+            "full: its outstanding quantity is below the fair share",
+        )
+        for d in saturated
+    ]
+    floors = {d.line_id: remaining * d.need // weight for d in rest}
+    leftover = remaining - sum(floors.values())
+    # Largest remainder first; the remainder of line d is (remaining * need) mod weight.
+    by_remainder = sorted(rest, key=lambda d: (-(remaining * d.need % weight), d.line_id))
+    bonus = {d.line_id for d in by_remainder[:leftover]}
+    shares.extend(
+        Share(
+            d.line_id,
+            d.item_id,
+            d.tier,
+            d.need,
+            d.outstanding,
+            floors[d.line_id] + (d.line_id in bonus),
+            level,
+            "fair share of a short tier, in proportion to need",
+        )
+        for d in rest
+    )
+    return shares
+
+
+def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
+    """Split `supply` of one item over its demands: tiers in order, max-min inside a tier."""
+    tiers: dict[int, list[Demand]] = defaultdict(list)
+    for demand in demands:
+        tiers[demand.tier].append(demand)
+    shares: list[Share] = []
+    remaining = max(supply, 0)
+    for tier in sorted(tiers):
+        members = tiers[tier]
+        total = sum(d.outstanding for d in members)
+        if remaining >= total:
+            shares.extend(
+                Share(
+                    d.line_id,
+                    d.item_id,
+                    d.tier,
+                    d.need,
+                    d.outstanding,
+                    d.outstanding,
+                    None,
+                    "full: enough stock for the whole tier",
+                )
+                for d in members
+            )
+            remaining -= total
+        elif remaining > 0:
+            shares.extend(_water_fill(members, remaining))
+            remaining = 0
+        else:
+            shares.extend(
+                Share(
+                    d.line_id,
+                    d.item_id,
+                    d.tier,
+                    d.need,
+                    d.outstanding,
+                    0,
+                    None,
+                    "nothing: stock ran out in a higher-priority tier",
+                )
+                for d in members
+            )
+    return sorted(shares, key=lambda s: s.line_id)
+
+
+@dataclass(frozen=True)
+class SitePick:
+    line_id: int
+    site_id: int
+    quantity: int
+
+
+def assign_sites(shares: Sequence[Share], available: Sequence[tuple[int, int]]) -> list[SitePick]:
+    """Take each line's share from the sites in the order given (the coordinator's order of
+    preference), splitting a line over two sites only when one runs out. Higher tiers and
+    smaller line ids pick first, so the result is deterministic."""
+    stock = [[site_id, quantity] for site_id, quantity in available if quantity > 0]
+    picks: list[SitePick] = []
+    cursor = 0
+    for share in sorted(shares, key=lambda s: (s.tier, s.line_id)):
+        wanted = share.quantity
+        while wanted > 0 and cursor < len(stock):
+            site_id, left = stock[cursor]
+            take = min(wanted, left)
+            picks.append(SitePick(share.line_id, site_id, take))
+            wanted -= take
+            stock[cursor][1] -= take
+            if stock[cursor][1] == 0:
+                cursor += 1
+        if wanted:
+            raise ValueError("shares exceed the stock of the sites")  # a bug, not user input
+    return picks

@@ -1,0 +1,93 @@
+"""Reads of requests and served units, already scoped to the user who asks."""
+
+from collections import defaultdict
+
+from django.db.models import F, Q, QuerySet
+
+from inventory.permissions import User
+from supply_requests.models import (
+    ACTIVE_STATUSES,
+    Priority,
+    ServedUnit,
+    SupplyRequest,
+    SupplyRequestLine,
+)
+from supply_requests.planning import Demand
+from supply_requests.roles import roles_for
+
+_TIER = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+def units_for(user: User) -> QuerySet[ServedUnit]:
+    """Units the user may see: her own (community worker), or those her organisations serve."""
+    roles = roles_for(user)
+    if roles.is_admin:
+        return ServedUnit.objects.all()
+    return ServedUnit.objects.filter(
+        Q(pk__in=roles.worker_unit_ids) | Q(organisations__in=roles.organisation_ids)
+    ).distinct()
+
+
+def coordinated_units(user: User) -> QuerySet[ServedUnit]:
+    roles = roles_for(user)
+    if roles.is_admin:
+        return ServedUnit.objects.all()
+    return ServedUnit.objects.filter(organisations__in=roles.coordinator_organisation_ids)
+
+
+def requests_for(user: User) -> QuerySet[SupplyRequest]:
+    return SupplyRequest.objects.filter(served_unit__in=units_for(user)).select_related(
+        "served_unit", "requested_by"
+    )
+
+
+def need_of(people_served: int, unit: ServedUnit) -> tuple[int, str]:
+    """The weight of a request in a fair share, and what it was based on."""
+    if people_served > 0:
+        return people_served, "people served"
+    if unit.isolated_households > 0:
+        return unit.isolated_households, "households in isolation"
+    if unit.households > 0:
+        return unit.households, "households"
+    return 1, "no need figures given"
+
+
+def tier_of(priority: str, frontline_medical: bool) -> int:
+    return 0 if frontline_medical else _TIER[priority]
+
+
+def open_demands(
+    *, actor: User, item_ids: list[int]
+) -> tuple[dict[int, list[Demand]], dict[int, dict]]:
+    """Approved, not yet allocated request lines of the units the actor coordinates."""
+    lines = (
+        SupplyRequestLine.objects.filter(
+            item_id__in=item_ids,
+            request__status__in=ACTIVE_STATUSES,
+            request__served_unit__in=coordinated_units(actor),
+            quantity_approved__gt=F("quantity_allocated"),
+        )
+        .select_related("request__served_unit")
+        .order_by("pk")
+    )
+    by_item: dict[int, list[Demand]] = defaultdict(list)
+    info: dict[int, dict] = {}
+    for line in lines:
+        request, unit = line.request, line.request.served_unit
+        need, basis = need_of(request.people_served, unit)
+        by_item[line.item_id].append(
+            Demand(
+                line_id=line.pk,
+                item_id=line.item_id,
+                tier=tier_of(request.priority, unit.frontline_medical),
+                need=need,
+                outstanding=line.quantity_outstanding,
+            )
+        )
+        info[line.pk] = {
+            "request_id": request.pk,
+            "unit_id": unit.pk,
+            "unit_name": unit.name,
+            "need_basis": basis,
+        }
+    return by_item, info
