@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from inventory.exceptions import ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
+from logistics.models import ShipmentStatusChange
+from supply_requests.models import SupplyRequest
 from supply_requests.planning import TIER_LABELS, Demand, Share, assign_sites, fair_shares
 from supply_requests.selectors import open_demands
 
@@ -100,3 +103,40 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
             }
         )
     return plan
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    at: datetime
+    actor: str
+    what: str  # "request" or "shipment"
+    ref: int
+    from_status: str
+    to_status: str
+    note: str
+
+
+def request_story(request: SupplyRequest) -> list[StoryEvent]:
+    """A request's whole story in time order: its own transitions and those of every
+    shipment that carried its goods."""
+    events = [
+        StoryEvent(
+            c.at, c.actor.get_username(), "request", request.pk, c.from_status, c.to_status, c.note
+        )
+        for c in request.history.select_related("actor")
+    ]
+    events.extend(
+        StoryEvent(
+            c.at,
+            c.actor.get_username(),
+            "shipment",
+            c.shipment_id,
+            c.from_status,
+            c.to_status,
+            c.note,
+        )
+        for c in ShipmentStatusChange.objects.filter(shipment__lines__request_line__request=request)
+        .distinct()
+        .select_related("actor")
+    )
+    return sorted(events, key=lambda e: (e.at, e.what == "request"))

@@ -233,7 +233,17 @@ def shipment_deliver(
         and receipts[line.pk].reason == DiscrepancyReason.RETURNED
     ]
     balances = lock_balances([(shipment.site_id, line.lot_id) for line in returns], create=True)
-    discrepancy = False
+    discrepancy = any(
+        receipt.quantity_received < shipment_lines[line_id].quantity
+        for line_id, receipt in receipts.items()
+    )
+    shipment.delivered_at = occurred_at or timezone.now()
+    # The shipment arrives first; the requests it fulfils follow (the story reads that way).
+    _record(
+        shipment,
+        to=ShipmentStatus.DELIVERED_WITH_DISCREPANCY if discrepancy else ShipmentStatus.DELIVERED,
+        actor=actor,
+    )
     for line in shipment_lines.values():
         receipt = receipts.get(line.pk, Receipt(quantity_received=line.quantity))
         short = line.quantity - receipt.quantity_received
@@ -251,7 +261,6 @@ def shipment_deliver(
                 source=MovementSource(document_type="shipment_line", document_id=line.pk),
                 occurred_at=occurred_at,
             )
-        discrepancy = discrepancy or bool(short)
         request_line = request_lines[line.request_line_id]
         request_line_record(
             actor=actor,
@@ -262,6 +271,4 @@ def shipment_deliver(
             delivered=receipt.quantity_received,
             short=short,
         )
-    shipment.delivered_at = occurred_at or timezone.now()
-    to = ShipmentStatus.DELIVERED_WITH_DISCREPANCY if discrepancy else ShipmentStatus.DELIVERED
-    return _record(shipment, to=to, actor=actor)
+    return shipment

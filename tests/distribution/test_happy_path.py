@@ -6,7 +6,7 @@ import datetime as dt
 from inventory.models import StockBalance
 from inventory.selectors import ledger_mismatches
 from logistics.models import AllocationStatus, ShipmentStatus
-from logistics.selectors import allocation_plan
+from logistics.selectors import allocation_plan, request_story
 from logistics.services import (
     AllocationInput,
     Waybill,
@@ -82,3 +82,20 @@ def test_request_to_delivery(worker, coordinator, unit, site, item, receive):
         "fulfilled",
     ]
     assert ledger_mismatches() == []
+
+
+def test_the_whole_story_reads_back_in_order(worker, coordinator, planned):
+    request, shipment = planned
+    shipment_dispatch(actor=coordinator, shipment=shipment)
+    shipment_deliver(actor=worker, shipment=shipment)
+    story = [(e.what, e.to_status, e.actor) for e in request_story(request)]
+    assert story == [
+        ("request", "draft", "worker"),
+        ("request", "submitted", "worker"),
+        ("request", "approved", "coordinator"),
+        ("request", "in_fulfilment", "coordinator"),
+        ("shipment", "planned", "coordinator"),
+        ("shipment", "dispatched", "coordinator"),
+        ("shipment", "delivered", "worker"),
+        ("request", "fulfilled", "worker"),
+    ]
