@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "import_export",
+    "accounts",
     "inventory",
     "supply_requests.apps.SupplyRequestsConfig",
     "logistics",

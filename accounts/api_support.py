@@ -1,0 +1,175 @@
+"""What every router shares: authentication, the one error shape, pagination, idempotency.
+
+Errors are always `{"detail": "...", "code": "..."}` (plus `errors` for 422): a client can
+branch on `code` and show `detail` to a person.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from ninja.security import APIKeyCookie, HttpBearer
+
+from accounts.models import IdempotencyRecord
+from accounts.tokens import user_for_token
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    code: str
+    errors: list[FieldError]
+
+
+# Every operation documents these, so clients (and schemathesis) know the error shape.
+ERRORS: dict[int, type[Schema]] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    409: Error,
+    422: ValidationErrorOut,
+}
+
+
+def responses(ok: dict) -> dict:
+    """Response map of an operation: its success schemas plus the shared error shapes."""
+    return {**ERRORS, **ok}
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer rlt_…` — a personal API token, for scripts."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSession(APIKeyCookie):
+    """The signed-in browser session; unsafe methods must carry the CSRF token. Without a
+    session cookie there is nothing to check, so the caller simply gets 401."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key):
+        return request.user if request.user.is_authenticated else None
+
+
+def _caller(request: HttpRequest):
+    """Who is calling, worked out before the operation runs (for idempotency keys)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return user_for_token(header[7:].strip())
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def idempotent(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Replay the first successful response to a POST with the same Idempotency-Key from the
+    same user; create nothing new. A key reused for a different request is a 422.
+
+    The key is claimed by inserting its row first, in the same transaction as the work: a
+    concurrent retry waits on the unique index and then replays. A failed request leaves no
+    row, so retrying it really retries."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        user = _caller(request) if key else None
+        if not key or user is None or request.method != "POST":
+            return view(request, *args, **kwargs)
+        if len(key) > 200:
+            return _error(422, "Idempotency-Key is longer than 200 characters.", "invalid_key")
+        digest = hashlib.sha256(
+            request.method.encode() + request.path.encode() + b"\n" + request.body
+        ).hexdigest()
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        user=user,
+                        key=key,
+                        method=request.method,
+                        path=request.path[:300],
+                        request_digest=digest,
+                        status_code=0,
+                        response={},
+                    )
+            except IntegrityError:
+                previous = IdempotencyRecord.objects.get(user=user, key=key)
+                if previous.request_digest != digest:
+                    return _error(
+                        422,
+                        "This Idempotency-Key was already used for a different request.",
+                        "idempotency_key_reused",
+                    )
+                replay = HttpResponse(
+                    json.dumps(previous.response),
+                    status=previous.status_code,
+                    content_type="application/json",
+                )
+                replay["Idempotent-Replayed"] = "true"
+                return replay
+            response = view(request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                record.status_code = response.status_code
+                record.response = json.loads(response.content or b"null")
+                record.save(update_fields=["status_code", "response"])
+            else:
+                transaction.set_rollback(True)
+            return response
+
+    return wrapper
+
+
+def _error(status: int, detail: str, code: str) -> HttpResponse:
+    body = {"detail": detail, "code": code}
+    if status == 422:
+        body["errors"] = []
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+
+
+# Database integers stop at 2**63-1; a larger id from a client is a 422, not a crash.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class Page(LimitOffsetPagination):
+    """`limit`/`offset` → `{"items": [...], "count": N}`."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
+def get_visible(queryset: QuerySet, pk: int):
+    """An object the caller may see, or 404 — never a hint that it exists elsewhere."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj

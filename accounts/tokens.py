@@ -1,0 +1,66 @@
+"""Personal API tokens: made by a user for themselves, shown once, stored hashed, revocable."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiToken
+from inventory.exceptions import IllegalTransition, NotPermitted, ValidationFailed
+
+TOKEN_PREFIX = "rlt_"
+# Writing last_used_at on every call would turn every read into a write; once a minute is
+# precise enough to tell a live token from a forgotten one.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def digest_of(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+    """Make a token for the actor; returns the row and the token, which is never stored."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise NotPermitted()
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("Give the token a name, e.g. the script that will use it."))
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=actor, name=name[:100], prefix=token[:12], digest=digest_of(token)
+    )
+    return row, token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: AbstractBaseUser, token: ApiToken) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != actor.pk:
+        raise NotPermitted(_("You can only revoke your own tokens."))
+    if token.revoked_at is not None:
+        raise IllegalTransition(_("This token is already revoked."), current="revoked")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_token(token: str) -> AbstractBaseUser | None:
+    """The active user a live token belongs to, or None; notes when it was last used."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=digest_of(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

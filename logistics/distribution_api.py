@@ -1,0 +1,219 @@
+"""Allocation, shipments, delivery, adjustments — and the request transitions that give
+stock back (cancel, close). Thin: parse, call the service, shape the answer."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Header, Router
+from ninja.decorators import decorate_view
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from accounts.api_support import Id, Page, get_visible, idempotent, responses
+from inventory.api import visible_site
+from inventory.exceptions import ValidationFailed
+from inventory.models import WRITE_OFF_REASONS, Item, Lot
+from inventory.services import stock_adjust
+from logistics import schemas
+from logistics.models import Allocation, Shipment, ShipmentLine, ShipmentStatus
+from logistics.selectors import allocation_plan
+from logistics.services import (
+    AllocationInput,
+    Receipt,
+    Waybill,
+    allocation_commit,
+    request_cancel_releasing,
+    request_close_releasing,
+    shipment_cancel,
+    shipment_create,
+    shipment_deliver,
+    shipment_dispatch,
+    stock_write_off_releasing,
+)
+from supply_requests.api import request_out
+from supply_requests.schemas import NoteIn, ReasonIn, RequestOut
+from supply_requests.selectors import units_for
+
+router = Router(tags=["distribution"])
+
+
+def visible_shipments(request: HttpRequest):
+    lines = ShipmentLine.objects.select_related("item", "request_line").order_by("id")
+    return (
+        Shipment.objects.filter(served_unit__in=units_for(request.auth))
+        .select_related("site", "served_unit")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+    )
+
+
+@router.post(
+    "/requests/{request_id}/cancel", response=responses({200: RequestOut}), tags=["requests"]
+)
+def cancel_request(request: HttpRequest, request_id: Id, payload: NoteIn):
+    """Withdraw an open request; stock reserved for it goes back on the shelf."""
+    supply_request = request_out(request, request_id)
+    request_cancel_releasing(actor=request.auth, request=supply_request, note=payload.note)
+    return request_out(request, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/close", response=responses({200: RequestOut}), tags=["requests"]
+)
+def close_request(request: HttpRequest, request_id: Id, payload: ReasonIn):
+    """Close a decided request short of what was approved (a reason is required)."""
+    supply_request = request_out(request, request_id)
+    request_close_releasing(actor=request.auth, request=supply_request, reason=payload.reason)
+    return request_out(request, request_id)
+
+
+def _items_and_sites(request: HttpRequest, item_codes: list[str], site_codes: list[str]):
+    items = Item.objects.in_bulk(set(item_codes), field_name="code")
+    unknown = sorted(set(item_codes) - set(items))
+    if unknown:
+        raise ValidationFailed(_("Unknown item code(s): %(codes)s") % {"codes": ", ".join(unknown)})
+    sites = [visible_site(request, code) for code in dict.fromkeys(site_codes)]
+    return [items[code] for code in dict.fromkeys(item_codes)], sites
+
+
+@router.post("/allocations/plan", response=responses({200: schemas.PlanOut}))
+def plan_allocations(request: HttpRequest, payload: schemas.PlanIn):
+    """The fair-share proposal for these items from these sites, with its reasoning.
+    Nothing is reserved until you commit it (adjusted as you see fit)."""
+    items, sites = _items_and_sites(request, payload.items, payload.sites)
+    return allocation_plan(actor=request.auth, items=items, sites=sites)
+
+
+@router.post("/allocations/commit", response=responses({201: schemas.CommitOut}))
+@decorate_view(idempotent)
+def commit_allocations(
+    request: HttpRequest,
+    payload: schemas.CommitIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Reserve stock (first expiry first out) for request lines: all of it or nothing."""
+    sites = {code: visible_site(request, code) for code in {a.site for a in payload.allocations}}
+    created = allocation_commit(
+        actor=request.auth,
+        allocations=[
+            AllocationInput(a.request_line, sites[a.site], a.quantity) for a in payload.allocations
+        ],
+    )
+    allocations = (
+        Allocation.objects.filter(pk__in=[a.pk for a in created])
+        .select_related("site")
+        .order_by("pk")
+    )
+    return Status(201, {"allocations": allocations})
+
+
+@router.post("/shipments", response=responses({201: schemas.ShipmentOut}))
+@decorate_view(idempotent)
+def create_shipment(
+    request: HttpRequest,
+    payload: schemas.ShipmentIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Plan a shipment of everything reserved at the site for the served unit."""
+    site = visible_site(request, payload.site)
+    unit = get_object_or_404(units_for(request.auth), pk=payload.served_unit)
+    shipment = shipment_create(
+        actor=request.auth,
+        site=site,
+        served_unit=unit,
+        waybill=Waybill(
+            vehicle=payload.vehicle,
+            driver=payload.driver,
+            contact=payload.contact,
+            planned_at=payload.planned_at,
+        ),
+    )
+    return Status(201, visible_shipments(request).get(pk=shipment.pk))
+
+
+@router.get("/shipments", response=responses({200: list[schemas.ShipmentOut]}))
+@paginate(Page)
+def list_shipments(
+    request: HttpRequest,
+    status: ShipmentStatus | None = None,
+    served_unit: Id | None = None,
+    site: str | None = None,
+):
+    shipments = visible_shipments(request).order_by("-created_at", "-id")
+    if status:
+        shipments = shipments.filter(status=status)
+    if served_unit:
+        shipments = shipments.filter(served_unit_id=served_unit)
+    if site:
+        shipments = shipments.filter(site__code=site)
+    return shipments
+
+
+@router.get("/shipments/{shipment_id}", response=responses({200: schemas.ShipmentOut}))
+def get_shipment(request: HttpRequest, shipment_id: Id):
+    return get_visible(visible_shipments(request), shipment_id)
+
+
+@router.post("/shipments/{shipment_id}/dispatch", response=responses({200: schemas.ShipmentOut}))
+def dispatch_shipment(request: HttpRequest, shipment_id: Id):
+    shipment_dispatch(
+        actor=request.auth, shipment=get_visible(visible_shipments(request), shipment_id)
+    )
+    return visible_shipments(request).get(pk=shipment_id)
+
+
+@router.post("/shipments/{shipment_id}/deliver", response=responses({200: schemas.ShipmentOut}))
+def deliver_shipment(request: HttpRequest, shipment_id: Id, payload: schemas.DeliveryIn):
+    """Confirm what arrived; lines not listed arrived in full. A shortfall needs a reason:
+    lost, damaged, or returned (goes back into the site's stock)."""
+    shipment = get_visible(visible_shipments(request), shipment_id)
+    receipts: dict[int, Receipt] = {}
+    for line in payload.lines:
+        if line.id in receipts:
+            raise ValidationFailed(_("Line %(id)d is listed twice.") % {"id": line.id})
+        receipts[line.id] = Receipt(
+            quantity_received=line.quantity_received, reason=line.reason or "", note=line.note
+        )
+    shipment_deliver(actor=request.auth, shipment=shipment, receipts=receipts)
+    return visible_shipments(request).get(pk=shipment_id)
+
+
+@router.post("/shipments/{shipment_id}/cancel", response=responses({200: schemas.ShipmentOut}))
+def cancel_shipment(request: HttpRequest, shipment_id: Id, payload: NoteIn):
+    shipment = get_visible(visible_shipments(request), shipment_id)
+    shipment_cancel(actor=request.auth, shipment=shipment, note=payload.note)
+    return visible_shipments(request).get(pk=shipment_id)
+
+
+@router.post(
+    "/stock/adjustments", response=responses({201: schemas.AdjustmentOut}), tags=["inventory"]
+)
+@decorate_view(idempotent)
+def create_adjustment(
+    request: HttpRequest,
+    payload: schemas.AdjustmentIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Correct or write off stock of a lot. A write-off (expired, damaged, lost) of stock
+    that is promised shrinks the least urgent promises first."""
+    site = visible_site(request, payload.site)
+    lot = get_object_or_404(Lot.objects.filter(balances__site=site), pk=payload.lot)
+    if payload.reason in WRITE_OFF_REASONS and payload.quantity < 0:
+        adjustment = stock_write_off_releasing(
+            actor=request.auth,
+            site=site,
+            lot=lot,
+            quantity=-payload.quantity,
+            reason=payload.reason,
+            note=payload.note,
+        )
+    else:
+        adjustment = stock_adjust(
+            actor=request.auth,
+            site=site,
+            lot=lot,
+            quantity=payload.quantity,
+            reason=payload.reason,
+            note=payload.note,
+        )
+    return Status(201, adjustment)
