@@ -8,12 +8,13 @@ from datetime import datetime
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import ValidationFailed
+from inventory.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
 from logistics.models import ShipmentStatusChange
 from supply_requests.models import SupplyRequest
 from supply_requests.planning import TIER_LABELS, Demand, Share, assign_sites, fair_shares
+from supply_requests.roles import roles_for
 from supply_requests.selectors import open_demands
 
 
@@ -59,6 +60,9 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
 
     Demand is every approved, not yet allocated request line of the units the actor
     coordinates; supply is what is available (on hand minus reserved) at the sites."""
+    roles = roles_for(actor)
+    if not (roles.is_admin or roles.is_coordinator):
+        raise NotPermitted(_("Only coordinators plan allocations."))
     if not items or not sites:
         raise ValidationFailed(_("Choose at least one item and one site."))
     for site in sites:

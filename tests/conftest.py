@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from inventory.models import OrganisationRole
 from inventory.services import DonationLineInput, donation_receive
@@ -28,6 +29,13 @@ def requires_postgres() -> pytest.MarkDecorator:
         reason="needs PostgreSQL: set DATABASE_URL=postgres://… (.ci/run does) — skipped on "
         f"{connection.vendor}",
     )
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Assertions read the English source messages; zh-hans has its own tests."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

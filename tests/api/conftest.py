@@ -13,7 +13,8 @@ class ApiClient:
 
     def __init__(self, user=None):
         self.client = Client()
-        self.headers = {}
+        # English, so assertions can read the messages; zh-hans is tested on its own.
+        self.headers = {"Accept-Language": "en"}
         if user is not None:
             _row, token = api_token_create(actor=user, name="tests")
             self.headers["Authorization"] = f"Bearer {token}"
