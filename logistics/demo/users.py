@@ -7,6 +7,7 @@ machine keeps it.
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -58,23 +59,51 @@ LOGINS = [
     ),
 ]
 
-# Extra community workers, so a coordinator sees requests from more than one place.
+# Extra community workers, so a coordinator sees requests from more than one place: the
+# clinics and the hospital on the front line, street offices (whose workers act for the
+# communities below them), a volunteer association and a rural town.
 EXTRA_WORKERS = {
     "worker2": "cd-chenghua-mengzhuiwan-wangping",  # 望平社区
     "worker3": "cd-qionglai-pingle-huaqiu",  # 花楸村
+    "worker4": "cd-wuhou-yulin-chc",  # 玉林社区卫生服务中心
+    "worker5": "cd-qionglai-hospital",  # 邛崃市医疗中心医院
+    "worker6": "cd-chenghua-mengzhuiwan-chc",  # 猛追湾街道社区卫生服务中心
+    "worker7": "cd-gaoxin-xiaojiahe",  # 肖家河街道
+    "worker8": "cd-gaoxin-guixi",  # 桂溪街道
+    "worker9": "cd-jinniu-youth-volunteers",  # 金牛区青年志愿者协会
+    "worker10": "cd-wuhou-cuqiao",  # 簇桥街道
+    "worker11": "cd-dayi-anren",  # 安仁镇
 }
 
 
-def _ensure_user(username: str, *, superuser: bool = False) -> AbstractUser:
+class _PasswordHash:
+    """The hash of the demo password, computed once per load: hashing costs ~0.2 s and a
+    fresh database gets a dozen users. Sharing one salt between demo accounts whose
+    password is printed on the screen gives nothing away."""
+
+    def __init__(self) -> None:
+        self._value = ""
+
+    def __str__(self) -> str:
+        if not self._value:
+            self._value = make_password(DEMO_PASSWORD)
+        return self._value
+
+
+def _ensure_user(
+    username: str, password_hash: _PasswordHash, *, superuser: bool = False
+) -> AbstractUser:
     user_model = get_user_model()
     existing = user_model.objects.filter(username=username).first()
     if existing is not None:
         return existing
     # .invalid is a reserved domain: no mail to a demo account can reach anybody.
     email = f"{username}@demo.invalid"
-    if superuser:
-        return user_model.objects.create_superuser(username, email, DEMO_PASSWORD)
-    return user_model.objects.create_user(username, email, DEMO_PASSWORD)
+    create = user_model.objects.create_superuser if superuser else user_model.objects.create_user
+    user = create(username, email, None)  # no password yet: unusable until set below
+    user.password = str(password_hash)
+    user.save(update_fields=["password"])
+    return user
 
 
 def load_users(
@@ -82,17 +111,18 @@ def load_users(
 ) -> dict[str, AbstractUser]:
     """Create the demo logins that are missing and give each its role; returns them."""
     centre = organisations[CHENGDU_CENTRE]
-    users = {"admin": _ensure_user("admin", superuser=True)}
+    password_hash = _PasswordHash()
+    users = {"admin": _ensure_user("admin", password_hash, superuser=True)}
     for username, role in (
         ("coordinator", OrganisationRole.COORDINATOR),
         ("staff", OrganisationRole.STAFF),
     ):
-        users[username] = _ensure_user(username)
+        users[username] = _ensure_user(username, password_hash)
         OrganisationMembership.objects.get_or_create(
             user=users[username], organisation=centre, role=role
         )
     for username, unit_code in {"worker": WORKER_UNIT, **EXTRA_WORKERS}.items():
-        users[username] = _ensure_user(username)
+        users[username] = _ensure_user(username, password_hash)
         ServedUnitMembership.objects.get_or_create(
             user=users[username], served_unit=units[unit_code]
         )

@@ -1,15 +1,21 @@
-"""`manage.py load_demo`: the demo world loads, holds together, and loads again as a no-op."""
+"""`manage.py load_demo`: the demo world loads, holds together, and loads again as a no-op.
+
+The world is loaded once for this module — a load replays a fortnight of requests and
+deliveries — and every test only reads it (a second load changes nothing by design). Tests
+that need an empty or a specially prepared database are in `test_load_demo_guards.py`.
+"""
 
 import datetime as dt
-import io
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 
 from inventory.models import (
     Item,
@@ -22,32 +28,41 @@ from inventory.models import (
     StockMovement,
 )
 from inventory.selectors import ledger_mismatches
-from supply_requests.models import ServedUnit, ServedUnitKind
+from logistics.demo.requests_data import GAOXIN
+from logistics.models import Allocation, DiscrepancyReason, Shipment, ShipmentLine, ShipmentStatus
+from supply_requests.models import (
+    RequestStatus,
+    ServedUnit,
+    ServedUnitKind,
+    SupplyRequest,
+    SupplyRequestLine,
+)
 from supply_requests.roles import roles_for
+from tests.demo.commands import FAST_HASHER, load
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_DAY, LAST_DAY = dt.date(2020, 1, 25), dt.date(2020, 2, 9)
 LOGINS = ("admin", "coordinator", "staff", "worker")
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo world, loaded once and rolled back after the module; the value is what the
+    command printed. Each test runs in a savepoint inside this transaction."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        output = load()
+        yield output
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo_settings(settings):
-    settings.DEBUG = True
-    # The loader hashes six passwords; the default hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return settings
-
-
-def load(*args: str) -> str:
-    out = io.StringIO()
-    call_command("load_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def demo(db, demo_settings) -> str:
-    """The demo world, loaded once; the value is what the command printed."""
-    return load()
+def demo(demo_world, db, settings) -> str:
+    settings.DEBUG = True  # the second-load test runs the command again
+    return demo_world
 
 
 def row_counts() -> dict[str, int]:
@@ -159,38 +174,116 @@ def test_every_movement_is_dated_in_the_2020_window(demo):
     assert max(days) <= LAST_DAY
 
 
-def test_refuses_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        load()
-    assert not get_user_model().objects.exists()
-    assert not Item.objects.exists()
+def shanghai_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(SHANGHAI).date()
 
 
-def test_force_loads_when_debug_is_off(db, demo_settings):
-    demo_settings.DEBUG = False
-    load("--force")
-    assert authenticate(username="worker", password="demo") is not None
+def test_requests_and_shipments_reach_every_state(demo):
+    requests = SupplyRequest.objects.all()
+    assert 25 <= requests.count() <= 40
+    assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
+    assert set(Shipment.objects.values_list("status", flat=True)) == set(ShipmentStatus.values)
+    in_fulfilment = requests.filter(status=RequestStatus.IN_FULFILMENT)
+    # Reserved and not shipped, on a planned shipment, and on the road.
+    assert in_fulfilment.filter(lines__allocations__status="reserved").exists()
+    assert in_fulfilment.filter(lines__allocations__status="in_shipment").exists()
+    assert in_fulfilment.filter(lines__shipment_lines__shipment__status="dispatched").exists()
+    for status in (RequestStatus.REJECTED, RequestStatus.CLOSED, RequestStatus.CANCELLED):
+        for request in requests.filter(status=status):
+            assert request.history.get(to_status=status).note.strip(), request
+    # Some waited a fortnight with nobody deciding.
+    forgotten = requests.filter(
+        status=RequestStatus.SUBMITTED, submitted_at__lt=dt.datetime(2020, 2, 1, tzinfo=SHANGHAI)
+    )
+    assert forgotten.count() >= 2
+    # Quantities left unknown by the community were set by the coordinator.
+    assert SupplyRequestLine.objects.filter(
+        quantity_requested=None, quantity_approved__gt=0
+    ).exists()
+
+    worker = get_user_model().objects.get(username="worker")
+    own = requests.filter(requested_by=worker)
+    assert own.filter(status=RequestStatus.FULFILLED).exists()
+    assert own.filter(
+        status=RequestStatus.IN_FULFILMENT, lines__shipment_lines__shipment__status="dispatched"
+    ).exists()
 
 
-def test_existing_user_keeps_its_password(db, demo_settings):
-    get_user_model().objects.create_user("staff", password="my-own-secret")
-    load()
-    assert authenticate(username="staff", password="demo") is None
-    assert authenticate(username="staff", password="my-own-secret") is not None
-    assert roles_for(get_user_model().objects.get(username="staff")).is_staff_member
+def test_request_quantities_and_histories_hold_together(demo):
+    for line in SupplyRequestLine.objects.all():
+        assert (
+            line.quantity_approved
+            >= line.quantity_allocated
+            >= line.quantity_dispatched
+            >= line.quantity_delivered
+        ), line
+    for request in SupplyRequest.objects.prefetch_related("history"):
+        history = list(request.history.all())
+        assert (history[0].from_status, history[0].to_status) == ("", RequestStatus.DRAFT)
+        for before, after in pairwise(history):
+            assert after.from_status == before.to_status, request
+            assert after.at >= before.at, request
+        assert history[-1].to_status == request.status
+        stamps = [request.created_at, request.submitted_at, request.decided_at, request.closed_at]
+        assert all(FIRST_DAY <= shanghai_day(at) <= LAST_DAY for at in stamps if at), request
+        assert [at for at in stamps if at] == sorted(at for at in stamps if at), request
+    for shipment in Shipment.objects.prefetch_related("history"):
+        stamps = [shipment.created_at, shipment.dispatched_at, shipment.delivered_at]
+        stamps += [change.at for change in shipment.history.all()]
+        assert all(FIRST_DAY <= shanghai_day(at) <= LAST_DAY for at in stamps if at), shipment
 
 
-def test_an_alias_taken_by_another_item_is_left_alone(db, demo_settings):
-    other = Item.objects.create(code="old-n95", name_zh="N95（旧）", category="protective")
-    ItemAlias.objects.create(item=other, alias="N95")
-    load()
-    assert ItemAlias.objects.get(alias="N95").item == other
-    assert ItemAlias.objects.filter(item__code="n95-mask", alias="N95口罩").exists()
+def test_the_story_never_moves_stock_before_it_arrived(demo):
+    running: dict[tuple[int, int], int] = defaultdict(int)
+    arrived: dict[tuple[int, int], dt.datetime] = {}
+    for movement in StockMovement.objects.order_by("occurred_at", "pk"):
+        key = (movement.site_id, movement.lot_id)
+        if movement.quantity > 0:
+            arrived.setdefault(key, movement.occurred_at)
+        running[key] += movement.quantity
+        assert running[key] >= 0, movement
+    for allocation in Allocation.objects.all():
+        assert allocation.created_at >= arrived[(allocation.site_id, allocation.lot_id)]
+    # The High-tech Zone point was counted on 8 February at 17:00: nothing left it after.
+    counted = dt.datetime(2020, 2, 8, 17, tzinfo=SHANGHAI)
+    assert not StockMovement.objects.filter(
+        site__code=GAOXIN, occurred_at__gt=counted, quantity__lt=0
+    ).exists()
 
 
-def test_refuses_an_admin_that_is_not_a_superuser(db, demo_settings):
-    get_user_model().objects.create_user("admin", password="x")
-    with pytest.raises(CommandError, match="not a superuser"):
-        load()
-    assert not Item.objects.exists()
+def test_scarce_masks_were_rationed_then_shared_fairly(demo):
+    spring_festival = dt.datetime(2020, 2, 1, tzinfo=SHANGHAI)
+    early = SupplyRequest.objects.filter(decided_at__lt=spring_festival)
+    assert early.filter(status=RequestStatus.PARTIALLY_APPROVED).count() == 0  # all served since
+    assert early.filter(history__to_status=RequestStatus.PARTIALLY_APPROVED).count() >= 4
+    # The planner's split of the High-tech Zone point's N95s (one lot: one allocation a line).
+    shares = Allocation.objects.filter(
+        site__code=GAOXIN, lot__item__code="n95-mask"
+    ).select_related("request_line__request__served_unit")
+    frontline = [a for a in shares if a.request_line.request.served_unit.frontline_medical]
+    normal = [a for a in shares if a.request_line.request.priority == "normal"]
+    assert frontline and len(normal) >= 3
+    # The front line got all it was still owed, so it never needed stock again …
+    for share in frontline:
+        line = share.request_line
+        assert line.quantity_allocated == line.quantity_approved
+        assert not line.allocations.filter(created_at__gt=share.created_at).exists()
+    # … the communities a share each, in proportion to the people they serve …
+    assert all(0 < a.quantity < a.request_line.quantity_approved for a in normal)
+    per_person = [a.quantity / a.request_line.request.people_served for a in normal]
+    assert max(per_person) - min(per_person) < 0.01
+    # … and the evening's consignment made most of them whole.
+    topped_up = [
+        a for a in normal if a.request_line.allocations.filter(created_at__gt=a.created_at).exists()
+    ]
+    assert len(topped_up) >= 2
+
+
+def test_deliveries_record_damage_and_returns(demo):
+    reasons = set(
+        ShipmentLine.objects.exclude(discrepancy_reason="").values_list(
+            "discrepancy_reason", flat=True
+        )
+    )
+    assert {DiscrepancyReason.DAMAGED, DiscrepancyReason.RETURNED} <= reasons
+    assert StockMovement.objects.filter(kind=MovementKind.RETURN).exists()
