@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
@@ -104,7 +105,7 @@ def idempotent(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if not key or user is None or request.method != "POST":
             return view(request, *args, **kwargs)
         if len(key) > 200:
-            return _error(422, "Idempotency-Key is longer than 200 characters.", "invalid_key")
+            return _error(422, _("Idempotency-Key is longer than 200 characters."), "invalid_key")
         digest = hashlib.sha256(
             request.method.encode() + request.path.encode() + b"\n" + request.body
         ).hexdigest()
@@ -125,7 +126,7 @@ def idempotent(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
                 if previous.request_digest != digest:
                     return _error(
                         422,
-                        "This Idempotency-Key was already used for a different request.",
+                        _("This Idempotency-Key was already used for a different request."),
                         "idempotency_key_reused",
                     )
                 replay = HttpResponse(

@@ -5,6 +5,7 @@ CSRF. Every error has the shape `{"detail", "code"}`; a domain rule refused is n
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -61,17 +62,17 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         for e in exc.errors
     ]
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-    return _error(request, 422, detail or "Invalid input.", "validation_error", errors=errors)
+    return _error(request, 422, detail or _("Invalid input."), "validation_error", errors=errors)
 
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "Sign in or send a valid API token.", "not_authenticated")
+    return _error(request, 401, _("Sign in or send a valid API token."), "not_authenticated")
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "Not found.", "not_found")
+    return _error(request, 404, _("Not found."), "not_found")
 
 
 @api.exception_handler(HttpError)

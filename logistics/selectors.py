@@ -13,7 +13,14 @@ from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
 from logistics.models import ShipmentStatusChange
 from supply_requests.models import SupplyRequest
-from supply_requests.planning import TIER_LABELS, Demand, Share, assign_sites, fair_shares
+from supply_requests.planning import (
+    TIER_LABELS,
+    Demand,
+    Share,
+    assign_sites,
+    collector_paused,
+    fair_shares,
+)
 from supply_requests.roles import roles_for
 from supply_requests.selectors import open_demands
 
@@ -45,13 +52,13 @@ def _explain(share: Share, demand_info: dict, item: Item) -> dict:
         "served_unit_name": demand_info["unit_name"],
         "item": item.code,
         "tier": share.tier,
-        "tier_label": TIER_LABELS[share.tier],
+        "tier_label": str(TIER_LABELS[share.tier]),
         "need": share.need,
         "need_basis": demand_info["need_basis"],
         "outstanding": share.outstanding,
         "quantity": share.quantity,
         "share_per_need": level,
-        "why": share.why,
+        "why": str(share.why),
     }
 
 
@@ -76,37 +83,50 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
         available[row["item_id"]][row["site_id"]] = row["free"]
     demands_by_item, info = open_demands(actor=actor, item_ids=[item.pk for item in items])
     plan = Plan()
-    for item in items:
-        site_stock = [(site.pk, available[item.pk].get(site.pk, 0)) for site in sites]
-        supply = sum(quantity for _site, quantity in site_stock)
-        demands: list[Demand] = demands_by_item.get(item.pk, [])
-        shares = fair_shares(demands, supply)
-        site_codes = {site.pk: site.code for site in sites}
-        for pick in assign_sites(shares, site_stock):
-            line = info[pick.line_id]
-            plan.allocations.append(
-                PlanLine(
-                    request_line=pick.line_id,
-                    request=line["request_id"],
-                    served_unit=line["unit_id"],
-                    served_unit_name=line["unit_name"],
-                    item=item.code,
-                    site=site_codes[pick.site_id],
-                    quantity=pick.quantity,
-                )
-            )
-        plan.explanation.extend(_explain(s, info[s.line_id], item) for s in shares)
-        demand_total = sum(d.outstanding for d in demands)
-        plan.items.append(
-            {
-                "item": item.code,
-                "available": supply,
-                "outstanding": demand_total,
-                "planned": sum(s.quantity for s in shares),
-                "short": max(demand_total - supply, 0),
-            }
-        )
+    with collector_paused():
+        for item in items:
+            demands = demands_by_item.get(item.pk, [])
+            _plan_item(plan, item, sites, available[item.pk], demands, info)
     return plan
+
+
+def _plan_item(
+    plan: Plan,
+    item: Item,
+    sites: Sequence[Site],
+    available: dict[int, int],
+    demands: list[Demand],
+    info: dict[int, dict],
+) -> None:
+    """Plan one item: fair shares of what the sites hold, then which site gives what."""
+    site_stock = [(site.pk, available.get(site.pk, 0)) for site in sites]
+    supply = sum(quantity for _site, quantity in site_stock)
+    shares = fair_shares(demands, supply)
+    site_codes = {site.pk: site.code for site in sites}
+    for pick in assign_sites(shares, site_stock):
+        line = info[pick.line_id]
+        plan.allocations.append(
+            PlanLine(
+                request_line=pick.line_id,
+                request=line["request_id"],
+                served_unit=line["unit_id"],
+                served_unit_name=line["unit_name"],
+                item=item.code,
+                site=site_codes[pick.site_id],
+                quantity=pick.quantity,
+            )
+        )
+    plan.explanation.extend(_explain(s, info[s.line_id], item) for s in shares)
+    outstanding = sum(d.outstanding for d in demands)
+    plan.items.append(
+        {
+            "item": item.code,
+            "available": supply,
+            "outstanding": outstanding,
+            "planned": sum(s.quantity for s in shares),
+            "short": max(outstanding - supply, 0),
+        }
+    )
 
 
 @dataclass(frozen=True)

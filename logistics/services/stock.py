@@ -1,6 +1,8 @@
 """Writing off stock that is promised: the promise shrinks first, so no reservation is ever
 larger than the shelf. The affected lines become outstanding again, to be re-planned."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ def stock_write_off_releasing(
     quantity: int,
     reason: str,
     note: str = "",
+    occurred_at: datetime | None = None,
 ) -> StockAdjustment:
     """Write off `quantity` of a lot (expired, damaged, lost). If that is more than the
     unreserved stock, reservations on the lot are released — least urgent and newest first,
@@ -65,5 +68,11 @@ def stock_write_off_releasing(
         release_locked(actor=actor, allocation=allocation, quantity=take)
         to_free -= take
     return stock_adjust(
-        actor=actor, site=site, lot=lot, quantity=-quantity, reason=reason, note=note
+        actor=actor,
+        site=site,
+        lot=lot,
+        quantity=-quantity,
+        reason=reason,
+        note=note,
+        occurred_at=occurred_at,
     )
