@@ -10,7 +10,7 @@ from logistics.services import (
     shipment_dispatch,
 )
 from supply_requests.models import RequestStatus
-from tests.distribution.conftest import line_counts
+from tests.conftest import line_counts
 
 
 def test_full_delivery_fulfils_the_request(worker, coordinator, planned):

@@ -8,7 +8,7 @@ from logistics.services import (
     shipment_deliver,
     shipment_dispatch,
 )
-from tests.distribution.conftest import line_counts
+from tests.conftest import line_counts
 
 
 def test_dispatch_turns_reservations_into_ledger_dispatches(coordinator, site, planned):
