@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "supply_requests.apps.SupplyRequestsConfig",
     "logistics",
     "dashboards",
+    "imports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +89,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 # Chinese first: the people who use this work in Chinese; English ships alongside.
 LANGUAGE_CODE = "zh-hans"

@@ -9,4 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("imports/", include("imports.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
