@@ -3,16 +3,30 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import F, Sum
+from django.db.models import Count, F, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
-from logistics.models import ShipmentStatusChange
-from supply_requests.models import SupplyRequest
+from inventory.selectors import sites_for
+from logistics.models import (
+    Allocation,
+    AllocationStatus,
+    Shipment,
+    ShipmentStatus,
+    ShipmentStatusChange,
+)
+from supply_requests.models import (
+    ACTIVE_STATUSES,
+    RequestStatus,
+    ServedUnit,
+    SupplyRequest,
+    SupplyRequestLine,
+)
 from supply_requests.planning import (
     TIER_LABELS,
     Demand,
@@ -22,7 +36,7 @@ from supply_requests.planning import (
     fair_shares,
 )
 from supply_requests.roles import roles_for
-from supply_requests.selectors import open_demands
+from supply_requests.selectors import coordinated_units, open_demands, units_for
 
 
 @dataclass
@@ -139,6 +153,11 @@ class StoryEvent:
     to_status: str
     note: str
 
+    @property
+    def to_label(self) -> str:
+        kind = ShipmentStatus if self.what == "shipment" else RequestStatus
+        return str(kind(self.to_status).label)
+
 
 def request_story(request: SupplyRequest) -> list[StoryEvent]:
     """A request's whole story in time order: its own transitions and those of every
@@ -164,3 +183,111 @@ def request_story(request: SupplyRequest) -> list[StoryEvent]:
         .select_related("actor")
     )
     return sorted(events, key=lambda e: (e.at, e.what == "request"))
+
+
+def shipments_for_request(request: SupplyRequest) -> QuerySet[Shipment]:
+    """Shipments that carry goods of this request, newest first."""
+    return (
+        Shipment.objects.filter(lines__request_line__request=request)
+        .distinct()
+        .select_related("site", "served_unit")
+        .order_by("-created_at")
+    )
+
+
+def visible_shipments(user: User) -> QuerySet[Shipment]:
+    """Shipments to the units the user may see (her own, or those her organisations serve)."""
+    return Shipment.objects.filter(served_unit__in=units_for(user)).select_related(
+        "site", "served_unit"
+    )
+
+
+OVERDUE_AFTER = timedelta(hours=48)
+
+
+def shipments_on_the_way(user: User) -> list[dict]:
+    """Dispatched, not yet delivered; overdue after 48 hours on the road."""
+    now = timezone.now()
+    return [
+        {
+            "shipment": s,
+            "hours": int((now - s.dispatched_at).total_seconds() // 3600),
+            "overdue": now - s.dispatched_at > OVERDUE_AFTER,
+        }
+        for s in visible_shipments(user)
+        .filter(status=ShipmentStatus.DISPATCHED)
+        .order_by("dispatched_at")
+    ]
+
+
+@dataclass(frozen=True)
+class ReadyToShip:
+    site: Site
+    served_unit: ServedUnit
+    lines: int
+    quantity: int
+
+
+def ready_to_ship(user: User) -> list[ReadyToShip]:
+    """Reserved stock not yet on a shipment, per (site, unit), for the coordinator."""
+    rows = (
+        Allocation.objects.filter(
+            status=AllocationStatus.RESERVED,
+            site__in=sites_for(user),
+            request_line__request__served_unit__in=coordinated_units(user),
+        )
+        .values("site_id", "request_line__request__served_unit_id")
+        .annotate(lines=Count("pk"), quantity=Sum("quantity"))
+        .order_by("site_id", "request_line__request__served_unit_id")
+    )
+    sites = Site.objects.in_bulk({r["site_id"] for r in rows})
+    units = ServedUnit.objects.in_bulk({r["request_line__request__served_unit_id"] for r in rows})
+    return [
+        ReadyToShip(
+            sites[r["site_id"]],
+            units[r["request_line__request__served_unit_id"]],
+            r["lines"],
+            r["quantity"],
+        )
+        for r in rows
+    ]
+
+
+def shortages(user: User) -> list[dict]:
+    """Items with approved demand still waiting for stock, against what is available at the
+    user's sites: the starting point of a fair-share plan (and a low-stock list for staff)."""
+    roles = roles_for(user)
+    units = (
+        ServedUnit.objects.all()
+        if roles.is_admin
+        else ServedUnit.objects.filter(organisations__in=roles.organisation_ids)
+    )
+    outstanding = dict(
+        SupplyRequestLine.objects.filter(
+            request__status__in=ACTIVE_STATUSES,
+            request__served_unit__in=units,
+            quantity_approved__gt=F("quantity_allocated"),
+        )
+        .values("item_id")
+        .annotate(total=Sum(F("quantity_approved") - F("quantity_allocated")))
+        .values_list("item_id", "total")
+    )
+    available = dict(
+        StockBalance.objects.filter(site__in=sites_for(user), item_id__in=outstanding)
+        .values("item_id")
+        .annotate(free=Sum(F("on_hand") - F("reserved")))
+        .values_list("item_id", "free")
+    )
+    items = Item.objects.in_bulk(outstanding)
+    return sorted(
+        (
+            {
+                "item": items[item_id],
+                "outstanding": total,
+                "available": available.get(item_id, 0),
+                "short": max(total - available.get(item_id, 0), 0),
+            }
+            for item_id, total in outstanding.items()
+        ),
+        key=lambda row: (-row["short"], row["item"].code),
+    )

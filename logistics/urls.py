@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from logistics import views
 from logistics.api import api
+from logistics.pages.home import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
+    path("", include("logistics.page_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

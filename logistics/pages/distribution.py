@@ -1,0 +1,242 @@
+"""Coordinator pages: shortages and the fair-share plan, dispatch with a FEFO pick list and a
+printable waybill, and tracking of shipments on the way."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from inventory.exceptions import DomainError, NotPermitted
+from inventory.models import Item
+from inventory.selectors import sites_for
+from logistics.models import ShipmentStatus
+from logistics.selectors import (
+    allocation_plan,
+    ready_to_ship,
+    shipments_on_the_way,
+    shortages,
+    visible_shipments,
+)
+from logistics.services import (
+    AllocationInput,
+    Waybill,
+    allocation_commit,
+    shipment_cancel,
+    shipment_create,
+    shipment_dispatch,
+)
+from supply_requests.roles import roles_for
+from supply_requests.selectors import coordinated_units
+
+
+def _require_coordinator(request: HttpRequest) -> None:
+    roles = roles_for(request.user)
+    if not (roles.is_coordinator or roles.is_admin):
+        raise Http404
+
+
+@login_required
+def shortage_view(request: HttpRequest) -> HttpResponse:
+    """What is short, and a fair-share plan for the items and sites the coordinator picks."""
+    _require_coordinator(request)
+    sites = list(sites_for(request.user).filter(is_active=True).order_by("code"))
+    rows = shortages(request.user)
+    chosen_items = [code for code in request.GET.getlist("item") if code]
+    chosen_sites = [code for code in request.GET.getlist("site") if code] or [s.code for s in sites]
+    plan = None
+    if chosen_items:
+        items = list(Item.objects.filter(code__in=chosen_items))
+        plan_sites = [s for s in sites if s.code in chosen_sites]
+        try:
+            plan = allocation_plan(actor=request.user, items=items, sites=plan_sites)
+        except NotPermitted as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "logistics/shortages.html",
+        {
+            "rows": rows,
+            "sites": sites,
+            "chosen_items": chosen_items,
+            "chosen_sites": chosen_sites,
+            "plan": plan,
+            "plan_rows": _plan_rows(plan),
+        },
+    )
+
+
+def _plan_rows(plan) -> list:
+    """Each proposed allocation beside the reasoning for its request line."""
+    if plan is None:
+        return []
+    why = {e["request_line"]: e for e in plan.explanation}
+    return [(a, why[a.request_line]) for a in plan.allocations]
+
+
+@login_required
+@require_POST
+def plan_commit(request: HttpRequest) -> HttpResponse:
+    """Commit the (possibly adjusted) plan: `qty-<line>-<site code>` fields, zero skipped."""
+    _require_coordinator(request)
+    sites = {s.code: s for s in sites_for(request.user)}
+    picks: list[AllocationInput] = []
+    for key, raw in request.POST.items():
+        if not key.startswith("qty-"):
+            continue
+        _prefix, line_id, site_code = key.split("-", 2)
+        try:
+            quantity = int(raw or 0)
+        except ValueError:
+            messages.error(request, _("Quantities must be whole numbers."))
+            return redirect(request.POST.get("back") or "pages:shortages")
+        if quantity > 0 and site_code in sites and line_id.isdigit():
+            picks.append(AllocationInput(int(line_id), sites[site_code], quantity))
+    if not picks:
+        messages.error(request, _("Nothing to allocate."))
+        return redirect(request.POST.get("back") or "pages:shortages")
+    try:
+        created = allocation_commit(actor=request.user, allocations=picks)
+        messages.success(
+            request,
+            _("Reserved %(qty)d units on %(n)d request lines.")
+            % {
+                "qty": sum(a.quantity for a in created),
+                "n": len({p.request_line_id for p in picks}),
+            },
+        )
+        return redirect("pages:dispatch")
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.POST.get("back") or "pages:shortages")
+
+
+class WaybillForm(forms.Form):
+    vehicle = forms.CharField(label=gettext_lazy("Vehicle"), max_length=60, required=False)
+    driver = forms.CharField(label=gettext_lazy("Driver"), max_length=60, required=False)
+    contact = forms.CharField(label=gettext_lazy("Contact phone"), max_length=60, required=False)
+    planned_at = forms.DateTimeField(
+        label=gettext_lazy("Planned departure"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+@login_required
+def dispatch_board(request: HttpRequest) -> HttpResponse:
+    """Reserved stock waiting for a shipment, per site and unit, and planned shipments."""
+    _require_coordinator(request)
+    planned = (
+        visible_shipments(request.user)
+        .filter(status=ShipmentStatus.PLANNED, served_unit__in=coordinated_units(request.user))
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "logistics/dispatch.html",
+        {"ready": ready_to_ship(request.user), "planned": planned, "form": WaybillForm()},
+    )
+
+
+@login_required
+@require_POST
+def shipment_new(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    form = WaybillForm(request.POST)
+    site = get_object_or_404(sites_for(request.user), code=request.POST.get("site", ""))
+    unit = get_object_or_404(coordinated_units(request.user), pk=request.POST.get("unit") or 0)
+    if not form.is_valid():
+        messages.error(request, _("Check the waybill fields."))
+        return redirect("pages:dispatch")
+    try:
+        shipment = shipment_create(
+            actor=request.user, site=site, served_unit=unit, waybill=Waybill(**form.cleaned_data)
+        )
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("pages:dispatch")
+    return redirect("pages:shipment", pk=shipment.pk)
+
+
+@login_required
+def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pick list (first expiry first out) and a printable waybill."""
+    shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
+    lines = sorted(
+        shipment.lines.select_related("item", "lot", "request_line"),
+        key=lambda line: (
+            line.item.code,
+            line.lot.expiry is None,
+            line.lot.expiry or line.lot.received_at,
+            line.lot_id,
+        ),
+    )
+    roles = roles_for(request.user)
+    return render(
+        request,
+        "logistics/shipment_detail.html",
+        {
+            "shipment": shipment,
+            "lines": lines,
+            "history": shipment.history.select_related("actor"),
+            "can_coordinate": roles.is_admin
+            or shipment.served_unit.organisations.filter(
+                pk__in=roles.coordinator_organisation_ids
+            ).exists(),
+            "can_receive": shipment.status == ShipmentStatus.DISPATCHED,
+            "statuses": ShipmentStatus,
+        },
+    )
+
+
+def _shipment_action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+    shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
+    try:
+        action(shipment)
+        messages.success(request, done)
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("pages:shipment", pk=pk)
+
+
+@login_required
+@require_POST
+def shipment_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _shipment_action(
+        request,
+        pk,
+        lambda s: shipment_dispatch(actor=request.user, shipment=s),
+        _("Shipment #%(id)d is on its way.") % {"id": pk},
+    )
+
+
+@login_required
+@require_POST
+def shipment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _shipment_action(
+        request,
+        pk,
+        lambda s: shipment_cancel(
+            actor=request.user, shipment=s, note=request.POST.get("note", "")[:500]
+        ),
+        _("Shipment #%(id)d cancelled; its stock stays reserved.") % {"id": pk},
+    )
+
+
+@login_required
+def tracking(request: HttpRequest) -> HttpResponse:
+    """Shipments on the way, the overdue ones first to catch the eye."""
+    rows = shipments_on_the_way(request.user)
+    rows.sort(key=lambda row: (not row["overdue"], -row["hours"]))
+    return render(request, "logistics/tracking.html", {"rows": rows})

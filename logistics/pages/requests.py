@@ -1,0 +1,144 @@
+"""A request's page (its lines, its story, what can be done now), cancel, close, and the
+delivery confirmation by the receiving community."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inventory.exceptions import DomainError, NotPermitted
+from logistics.models import DiscrepancyReason, ShipmentStatus
+from logistics.selectors import request_story, shipments_for_request, visible_shipments
+from logistics.services import (
+    Receipt,
+    request_cancel_releasing,
+    request_close_releasing,
+    shipment_deliver,
+)
+from supply_requests.forms import NoteForm, ReasonForm
+from supply_requests.models import ACTIVE_STATUSES, OPEN_STATUSES, RequestStatus
+from supply_requests.roles import can_coordinate, can_request_for
+from supply_requests.selectors import requests_for
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    supply_request = get_object_or_404(requests_for(request.user), pk=pk)
+    user = request.user
+    return render(
+        request,
+        "logistics/request_detail.html",
+        {
+            "r": supply_request,
+            "lines": supply_request.lines.select_related("item").order_by("id"),
+            "story": request_story(supply_request),
+            "shipments": shipments_for_request(supply_request),
+            "can_request": can_request_for(user, supply_request.served_unit),
+            "can_coordinate": can_coordinate(user, supply_request.served_unit),
+            "is_open": supply_request.status in OPEN_STATUSES,
+            "is_active": supply_request.status in ACTIVE_STATUSES,
+            "statuses": RequestStatus,
+            "reject_form": ReasonForm(prefix="reject"),
+            "close_form": ReasonForm(prefix="close"),
+            "cancel_form": NoteForm(prefix="cancel"),
+            "dispatched": ShipmentStatus.DISPATCHED,
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, done)
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("pages:request", pk=pk)
+
+
+@login_required
+@require_POST
+def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    supply_request = get_object_or_404(requests_for(request.user), pk=pk)
+    form = NoteForm(request.POST, prefix="cancel")
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        lambda: request_cancel_releasing(actor=request.user, request=supply_request, note=note),
+        _("Request #%(id)d cancelled.") % {"id": pk},
+    )
+
+
+@login_required
+@require_POST
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    supply_request = get_object_or_404(requests_for(request.user), pk=pk)
+    form = ReasonForm(request.POST, prefix="close")
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for closing the request short."))
+        return redirect("pages:request", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda: request_close_releasing(
+            actor=request.user, request=supply_request, reason=form.cleaned_data["reason"]
+        ),
+        _("Request #%(id)d closed.") % {"id": pk},
+    )
+
+
+@login_required
+def shipment_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    """The community confirms what arrived, line by line, and says why anything is missing."""
+    shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
+    lines = list(shipment.lines.select_related("item", "lot").order_by("pk"))
+    errors: dict[int, str] = {}
+    values: dict[int, dict] = {
+        line.pk: {"received": line.quantity, "reason": "", "note": ""} for line in lines
+    }
+    if request.method == "POST":
+        receipts: dict[int, Receipt] = {}
+        for line in lines:
+            raw = request.POST.get(f"received-{line.pk}", "").strip()
+            reason = request.POST.get(f"reason-{line.pk}", "")
+            note = request.POST.get(f"note-{line.pk}", "")[:200]
+            values[line.pk] = {"received": raw, "reason": reason, "note": note}
+            try:
+                received = int(raw)
+            except ValueError:
+                errors[line.pk] = _("Enter the number that arrived.")
+                continue
+            if not 0 <= received <= line.quantity:
+                errors[line.pk] = _("Between 0 and %(qty)d.") % {"qty": line.quantity}
+            elif received < line.quantity and reason not in DiscrepancyReason.values:
+                errors[line.pk] = _("Say why %(short)d did not arrive.") % {
+                    "short": line.quantity - received
+                }
+            else:
+                receipts[line.pk] = Receipt(
+                    received, reason if received < line.quantity else "", note
+                )
+        if not errors:
+            try:
+                shipment_deliver(actor=request.user, shipment=shipment, receipts=receipts)
+                messages.success(request, _("Thank you: the delivery is confirmed."))
+                first = lines[0].request_line.request_id if lines else None
+                return redirect("pages:request", pk=first) if first else redirect("home")
+            except NotPermitted as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                messages.error(request, exc.message)
+    return render(
+        request,
+        "logistics/shipment_receive.html",
+        {
+            "shipment": shipment,
+            "rows": [(line, values[line.pk], errors.get(line.pk)) for line in lines],
+            "reasons": DiscrepancyReason.choices,
+            "can_receive": shipment.status == ShipmentStatus.DISPATCHED,
+        },
+    )
