@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from inventory.permissions import User
 from supply_requests.models import (
@@ -44,12 +45,12 @@ def requests_for(user: User) -> QuerySet[SupplyRequest]:
 def need_of(people_served: int, unit: ServedUnit) -> tuple[int, str]:
     """The weight of a request in a fair share, and what it was based on."""
     if people_served > 0:
-        return people_served, "people served"
+        return people_served, _("people served")
     if unit.isolated_households > 0:
-        return unit.isolated_households, "households in isolation"
+        return unit.isolated_households, _("households in isolation")
     if unit.households > 0:
-        return unit.households, "households"
-    return 1, "no need figures given"
+        return unit.households, _("households")
+    return 1, _("no need figures given")
 
 
 def tier_of(priority: str, frontline_medical: bool) -> int:
