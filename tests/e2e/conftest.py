@@ -35,6 +35,7 @@ def _browser_missing() -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selection, so "-m 'not browser'" sees the mark
 def pytest_collection_modifyitems(config, items):
     reason = _browser_missing()
     for item in items:
