@@ -43,7 +43,7 @@ worker: install
 	$(VENV)/bin/celery -A logistics worker --loglevel=INFO
 
 beat: install
-	$(VENV)/bin/celery -A logistics beat --loglevel=INFO
+	$(VENV)/bin/celery -A logistics beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
 
 ci:
 	bash .ci/run

@@ -129,10 +129,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Background checks and alerts (notifications): the beat schedule (times from SCHEDULE_*
+# variables, see notifications/schedule.py) and the alert thresholds.
+from notifications.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402, F401
+
+# A task held by a worker that died outright (not just its pool process) is redelivered after
+# this many seconds; it must exceed the longest task (imports).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# The alert settings (NOTIFICATIONS_EXPIRY_WINDOW_DAYS, …_SHIPMENT_OVERDUE_HOURS,
+# …_REQUEST_WAITING_HOURS, NOTIFICATIONS_EMAIL, SITE_URL) are read and checked by
+# notifications/conf.py, straight from the environment.
+
 # --- E-mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "relief-logistics@localhost")
 
 # --- Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.

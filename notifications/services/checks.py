@@ -1,0 +1,162 @@
+"""The four periodic checks. Each reads the current state in a fixed number of queries,
+works out who must hear of what (following `supply_requests.roles`), and hands the result to
+`alerts_reconcile`, which raises each alert once per crossing.
+
+Who is told:
+- low stock at a site: its organisation's staff and coordinators;
+- a lot near expiry at a site: its organisation's staff;
+- a shipment overdue: the coordinators serving the receiving unit, and the community workers
+  whose requests it carries;
+- a request waiting for a decision: the coordinators serving its unit, and its requester.
+"""
+
+from collections.abc import Collection
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from inventory.models import OrganisationRole
+from notifications import conf
+from notifications.models import NotificationKind
+from notifications.selectors import (
+    expiring_balances,
+    organisation_members,
+    overdue_shipments,
+    shipment_requesters,
+    stock_readings,
+    unit_coordinators,
+    waiting_requests,
+)
+from notifications.services.alerts import Alert, CheckResult, alerts_reconcile
+
+_ORGANISATION_ROLES = (OrganisationRole.STAFF, OrganisationRole.COORDINATOR)
+
+
+def _balances_link(site_code: str, item_code: str) -> str:
+    # The stock page of the site (the item is named in the notification itself).
+    return f"{reverse('pages:stock')}?{urlencode({'site': site_code})}"
+
+
+def low_stock_subject(site_id: int, item_id: int) -> str:
+    return f"site={site_id}:item={item_id}"
+
+
+def low_stock_check(*, threshold_ids: Collection[int] | None = None) -> CheckResult:
+    """Alert each site's people when an item falls below its threshold there (absolute, or
+    days of cover at the last 14 days' dispatch rate). With `threshold_ids`, only those."""
+    readings = stock_readings(now=timezone.now(), threshold_ids=threshold_ids)
+    members = organisation_members(
+        {r.threshold.site.organisation_id for r in readings}, _ORGANISATION_ROLES
+    )
+    alerts = []
+    for reading in readings:
+        if not reading.is_low:
+            continue
+        threshold, site, item = reading.threshold, reading.threshold.site, reading.threshold.item
+        cover = reading.days_of_cover
+        alerts.append(
+            Alert(
+                subject=low_stock_subject(site.pk, item.pk),
+                recipient_ids=frozenset(members.get(site.organisation_id, ())),
+                params={
+                    "site": site.name,
+                    "site_id": site.pk,
+                    "item_id": item.pk,
+                    "item_zh": item.name_zh,
+                    "item_en": item.name_en,
+                    "unit": item.base_unit,
+                    "on_hand": reading.on_hand,
+                    "min_quantity": threshold.min_quantity,
+                    "min_days_of_cover": threshold.min_days_of_cover,
+                    "days_of_cover": None if cover is None else round(cover, 1),
+                },
+                link=_balances_link(site.code, item.code),
+            )
+        )
+    scope = None
+    if threshold_ids is not None:
+        scope = {low_stock_subject(r.threshold.site_id, r.threshold.item_id) for r in readings}
+    return alerts_reconcile(kind=NotificationKind.LOW_STOCK, alerts=alerts, scope=scope)
+
+
+def near_expiry_check() -> CheckResult:
+    """Alert a site's staff of every lot there expiring within the window (30 days by
+    default) or already expired, while any of it is on hand."""
+    balances = list(
+        expiring_balances(today=timezone.localdate(), window_days=conf.expiry_window_days())
+    )
+    staff = organisation_members(
+        {b.site.organisation_id for b in balances}, [OrganisationRole.STAFF]
+    )
+    alerts = [
+        Alert(
+            subject=f"site={b.site_id}:lot={b.lot_id}",
+            recipient_ids=frozenset(staff.get(b.site.organisation_id, ())),
+            params={
+                "site": b.site.name,
+                "site_id": b.site_id,
+                "lot": b.lot_id,
+                "batch": b.lot.batch or "-",
+                "item_zh": b.item.name_zh,
+                "item_en": b.item.name_en,
+                "unit": b.item.base_unit,
+                "on_hand": b.on_hand,
+                "expiry": b.lot.expiry.isoformat(),
+            },
+            link=_balances_link(b.site.code, b.item.code),
+        )
+        for b in balances
+    ]
+    return alerts_reconcile(kind=NotificationKind.NEAR_EXPIRY, alerts=alerts)
+
+
+def overdue_shipments_check() -> CheckResult:
+    """Alert when a dispatched shipment is not delivered after the configured hours."""
+    hours = conf.shipment_overdue_hours()
+    shipments = overdue_shipments(now=timezone.now(), hours=hours)
+    coordinators = unit_coordinators({s.served_unit_id for s in shipments})
+    requesters = shipment_requesters([s.pk for s in shipments])
+    alerts = [
+        Alert(
+            subject=f"shipment={s.pk}",
+            recipient_ids=frozenset(
+                coordinators.get(s.served_unit_id, set()) | requesters.get(s.pk, set())
+            ),
+            params={
+                "shipment": s.pk,
+                "site": s.site.name,
+                "served_unit": s.served_unit.name,
+                "dispatched_at": s.dispatched_at.isoformat(),
+                "hours": hours,
+            },
+            link=reverse("pages:shipment", args=[s.pk]),
+        )
+        for s in shipments
+    ]
+    return alerts_reconcile(kind=NotificationKind.OVERDUE_SHIPMENT, alerts=alerts)
+
+
+def waiting_requests_check() -> CheckResult:
+    """Alert when a submitted request has had no decision for the configured hours."""
+    hours = conf.request_waiting_hours()
+    requests = waiting_requests(now=timezone.now(), hours=hours)
+    coordinators = unit_coordinators({r.served_unit_id for r in requests})
+    alerts = [
+        Alert(
+            subject=f"request={r.pk}",
+            recipient_ids=frozenset(
+                coordinators.get(r.served_unit_id, set())
+                | ({r.requested_by_id} if r.requested_by.is_active else set())
+            ),
+            params={
+                "request": r.pk,
+                "served_unit": r.served_unit.name,
+                "submitted_at": r.submitted_at.isoformat(),
+                "hours": hours,
+            },
+            link=reverse("pages:request", args=[r.pk]),
+        )
+        for r in requests
+    ]
+    return alerts_reconcile(kind=NotificationKind.REQUEST_WAITING, alerts=alerts)
