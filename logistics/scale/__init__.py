@@ -1,0 +1,1 @@
+"""Synthetic data at scale for benchmarks: reproducible, realistically shaped, ledger-true."""
