@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate demo worker beat ci clean
+.PHONY: install run test lint format migrate demo worker beat ci bench clean
 
 # Re-install only when the dependency list changes; `make test` and `make run` stay quick.
 $(STAMP): pyproject.toml
@@ -47,6 +47,10 @@ beat: install
 
 ci:
 	bash .ci/run
+
+# Benchmarks on PostgreSQL (DATABASE_URL, default this machine's server); see bench/README.md.
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
