@@ -11,9 +11,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_support import Id, Page, get_visible, idempotent, responses
-from inventory.api import visible_site
+from inventory.api import items_by_code, visible_site
 from inventory.exceptions import ValidationFailed
-from inventory.models import WRITE_OFF_REASONS, Item, Lot
+from inventory.models import WRITE_OFF_REASONS, Lot
 from inventory.services import stock_adjust
 from logistics import schemas
 from logistics.models import Allocation, Shipment, ShipmentLine, ShipmentStatus
@@ -68,10 +68,7 @@ def close_request(request: HttpRequest, request_id: Id, payload: ReasonIn):
 
 
 def _items_and_sites(request: HttpRequest, item_codes: list[str], site_codes: list[str]):
-    items = Item.objects.in_bulk(set(item_codes), field_name="code")
-    unknown = sorted(set(item_codes) - set(items))
-    if unknown:
-        raise ValidationFailed(_("Unknown item code(s): %(codes)s") % {"codes": ", ".join(unknown)})
+    items = items_by_code(set(item_codes))
     sites = [visible_site(request, code) for code in dict.fromkeys(site_codes)]
     return [items[code] for code in dict.fromkeys(item_codes)], sites
 

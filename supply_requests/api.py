@@ -11,8 +11,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_support import Id, Page, get_visible, idempotent, responses
+from inventory.api import items_by_code
 from inventory.exceptions import ValidationFailed
-from inventory.models import Item
 from supply_requests import schemas
 from supply_requests.models import (
     Priority,
@@ -79,11 +79,7 @@ def create_request(
 ):
     """Draft a request for one of your served units (`quantity: null` = unknown)."""
     unit = get_object_or_404(units_for(request.auth), pk=payload.served_unit)
-    codes = {line.item for line in payload.lines}
-    items = Item.objects.in_bulk(codes, field_name="code")
-    unknown = sorted(codes - set(items))
-    if unknown:
-        raise ValidationFailed(_("Unknown item code(s): %(codes)s") % {"codes": ", ".join(unknown)})
+    items = items_by_code({line.item for line in payload.lines})
     created = request_create(
         actor=request.auth,
         served_unit=unit,
