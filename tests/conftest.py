@@ -39,6 +39,14 @@ def english_messages():
         yield
 
 
+@pytest.fixture
+def client(client):
+    """Pages answer in the browser's language; tests read the English messages unless they
+    ask for Chinese themselves (HTTP_ACCEPT_LANGUAGE="zh-hans" on the request)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.2 s per user; tests prove roles, not the hash's strength.
