@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dashboards import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.coordinator, name="coordinator"),
+    path("stock/", views.stock, name="stock"),
+    path("units/<int:unit_id>/", views.unit, name="unit"),
+    path("figures/<slug:name>.json", views.figure_json, name="figure-json"),
+    path("figures/<slug:name>.csv", views.figure_csv, name="figure-csv"),
+    path("plotly.min.js", views.plotly_js, name="plotly-js"),
+]

@@ -485,7 +485,15 @@ class StockBalance(models.Model):
                 condition=Q(reserved__lte=F("on_hand")), name="balance_reserved_lte_on_hand"
             ),
         ]
-        indexes = [models.Index(fields=["item", "site"], name="balance_item_site")]
+        indexes = [
+            models.Index(fields=["item", "site"], name="balance_item_site"),
+            # The stock that is there now. Every donation line makes a lot, and a used-up
+            # lot keeps its balance row (at zero) for ever: dashboard reads of current stock
+            # go through this index so they cost what is on the shelves, not all history.
+            models.Index(
+                fields=["site", "item"], condition=Q(on_hand__gt=0), name="balance_live_site_item"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lot} @ {self.site}: {self.on_hand} ({self.reserved} reserved)"
@@ -493,3 +501,51 @@ class StockBalance(models.Model):
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+
+class DailyStockRollup(models.Model):
+    """One day of one item at one site: what came in, what went out, what was left.
+
+    Kept by `inventory.services.ledger.post_movement` in the same transaction as each
+    movement, and recomputed from the ledger by `rollups_rebuild` (`manage.py
+    rebuild_rollups`, the nightly `dashboards.tasks.rebuild_daily_rollups`). Dashboards read
+    it instead of the ledger, so their cost grows with days × sites × items, never with the
+    number of movements.
+
+    `day` is the movement's `occurred_at` in the project's time zone. `on_hand` is the
+    site's stock of the item at the end of that day. A day without movements has no row:
+    its stock is that of the last row before it (readers carry it forward). A movement dated
+    in the past therefore also raises or lowers `on_hand` of every later row of its site and
+    item. Back-dated movements can make a past day's `on_hand` negative (a dispatch recorded
+    before the receipt that made it possible), so unlike `StockBalance` there is no check
+    constraint on it.
+    """
+
+    day = models.DateField(_("day"))
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    received = models.PositiveIntegerField(_("received (donations)"), default=0)
+    dispatched = models.PositiveIntegerField(_("dispatched (to served units)"), default=0)
+    # Transfers, adjustments, write-offs and returns, signed: on_hand of the day before +
+    # received − dispatched + other_change = on_hand.
+    other_change = models.IntegerField(_("other changes (signed)"), default=0)
+    on_hand = models.IntegerField(_("on hand at the end of the day"), default=0)
+
+    class Meta:
+        verbose_name = _("daily stock roll-up")
+        verbose_name_plural = _("daily stock roll-ups")
+        ordering = ["day", "site", "item"]
+        constraints = [
+            # (site, item, day) order: the "last row on or before a day" lookup of the upkeep
+            # and of the carry-forward reads is one descending scan of this index.
+            models.UniqueConstraint(
+                fields=["site", "item", "day"], name="rollup_unique_site_item_day"
+            )
+        ]
+        indexes = [
+            # Window reads ("these sites, these days") and "the latest day with activity".
+            models.Index(fields=["day", "site"], name="rollup_day_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.site_id}/{self.item_id}: {self.on_hand}"

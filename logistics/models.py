@@ -87,7 +87,12 @@ class Shipment(models.Model):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "dispatched_at"], name="shipment_status")]
+        indexes = [
+            models.Index(fields=["status", "dispatched_at"], name="shipment_status"),
+            # Dashboard windows over deliveries and dispatches.
+            models.Index(fields=["served_unit", "delivered_at"], name="shipment_unit_delivered"),
+            models.Index(fields=["site", "dispatched_at"], name="shipment_site_dispatched"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.site} → {self.served_unit} ({self.get_status_display()})"

@@ -105,6 +105,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js straight from the installed plotly package: no CDN, no copy in the repo.
+    "dashboards.staticfiles.PlotlyFinder",
+]
 # Serve files straight from the app folders in development and tests; production serves the
 # collected, hashed files (`collectstatic`, which `make run` also runs).
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -157,6 +157,9 @@ class SupplyRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "priority"], name="request_status_priority"),
             models.Index(fields=["served_unit", "status"], name="request_unit_status"),
+            # Dashboard windows ("waiting since", "decided this week") read by these dates.
+            models.Index(fields=["served_unit", "submitted_at"], name="request_unit_submitted"),
+            models.Index(fields=["decided_at"], name="request_decided"),
         ]
 
     def __str__(self) -> str:

@@ -6,18 +6,27 @@ locked values, writes the ledger movement and the new balance in the same transa
 database check constraints are the last line: even a bug here cannot store negative stock.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.exceptions import InsufficientStock, ValidationFailed
-from inventory.models import Lot, Site, StockBalance, StockMovement
+from inventory.models import (
+    DailyStockRollup,
+    Lot,
+    MovementKind,
+    Site,
+    StockBalance,
+    StockMovement,
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,8 @@ def lock_balances(keys: Iterable[tuple[int, int]], *, create: bool) -> dict:
     """
     assert transaction.get_connection().in_atomic_block, "lock_balances needs a transaction"
     locked: dict[tuple[int, int], StockBalance] = {}
-    for site_id, lot_id in sorted(set(keys)):
+    keys = sorted(set(keys))
+    for site_id, lot_id in keys:
         query = StockBalance.objects.select_for_update().filter(site_id=site_id, lot_id=lot_id)
         balance = query.first()
         if balance is None and create:
@@ -52,6 +62,11 @@ def lock_balances(keys: Iterable[tuple[int, int]], *, create: bool) -> dict:
             balance = query.get()
         if balance is not None:
             locked[(site_id, lot_id)] = balance
+    sites = {site_id for site_id, _lot_id in keys}
+    if len(sites) > 1:
+        # A transfer posts at two sites: take both roll-up locks now, in order, after the
+        # balances, rather than one at each post (see `lock_rollups`).
+        lock_rollups(sites)
     return locked
 
 
@@ -146,6 +161,7 @@ def post_movement(
     balance.on_hand = new_on_hand
     balance.reserved = new_reserved
     balance.save(update_fields=["on_hand", "reserved", "updated_at"])
+    roll_up(movement)
     return movement
 
 
@@ -181,3 +197,186 @@ def site_lot_balance(site: Site, lot: Lot, *, create: bool = False) -> StockBala
             available=0,
         )
     return balance
+
+
+# --- The daily roll-up (`DailyStockRollup`): kept here, beside the balances it summarises ---
+
+# PostgreSQL advisory-lock namespace of the roll-up upkeep ("roll"); the second key is a site.
+ROLLUP_LOCK_SPACE = 0x726F6C6C
+
+
+def lock_rollups(site_ids: Iterable[int]) -> None:
+    """Hold the roll-up rows of these sites until the transaction ends (in id order).
+
+    One lock per site, not per row: roll-up rows are shared by every movement of a site,
+    item and day, so with row locks two donations posting [masks, gloves] and [gloves,
+    masks] at one warehouse would deadlock, and a back-dated movement could miss the row of
+    a later day that another transaction is inserting. The lock is taken after the balance
+    rows (at the post, or for a transfer's two sites in `lock_balances`), and nothing
+    contended is locked after it, so it adds no deadlock. PostgreSQL only: on SQLite every
+    writer already holds the whole database (`IMMEDIATE` transactions).
+    """
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block, "lock_rollups needs a transaction"
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for site_id in sorted(set(site_ids)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK_SPACE, site_id])
+
+
+def rollup_day(moment: datetime) -> date:
+    """The roll-up day of a moment: its date in the project's time zone."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def _rollup_parts(kind: str, quantity: int) -> tuple[int, int, int]:
+    """(received, dispatched, other change) of a signed quantity of one kind."""
+    received = quantity if kind == MovementKind.RECEIPT else 0
+    dispatched = -quantity if kind == MovementKind.DISPATCH else 0
+    return received, dispatched, quantity - received + dispatched
+
+
+def roll_up(movement: StockMovement) -> None:
+    """Add a movement to the roll-up row of its day, site and item (creating the row from
+    the last day before it), and to the on-hand of every later row (a back-dated movement).
+
+    Two or three queries (and the site lock on PostgreSQL) whatever the history: the common
+    case — today's row exists, no later rows — is one read and one update.
+    """
+    lock_rollups([movement.site_id])
+    day = rollup_day(movement.occurred_at)
+    received, dispatched, other = _rollup_parts(movement.kind, movement.quantity)
+    rows = DailyStockRollup.objects.filter(site_id=movement.site_id, item_id=movement.item_id)
+    later = rows.filter(day__gt=day)
+    latest = (
+        rows.filter(day__lte=day)
+        .annotate(has_later=Exists(later))
+        .order_by("-day")
+        .values_list("day", "on_hand", "has_later")
+        .first()
+    )
+    if latest is not None and latest[0] == day:
+        rows.filter(day=day).update(
+            received=F("received") + received,
+            dispatched=F("dispatched") + dispatched,
+            other_change=F("other_change") + other,
+            on_hand=F("on_hand") + movement.quantity,
+        )
+    else:
+        DailyStockRollup.objects.create(
+            day=day,
+            site_id=movement.site_id,
+            item_id=movement.item_id,
+            received=received,
+            dispatched=dispatched,
+            other_change=other,
+            on_hand=(latest[1] if latest else 0) + movement.quantity,
+        )
+    if latest is None or latest[2]:
+        later.update(on_hand=F("on_hand") + movement.quantity)
+
+
+@dataclass(frozen=True)
+class RollupValues:
+    received: int = 0
+    dispatched: int = 0
+    other_change: int = 0
+    on_hand: int = 0
+
+
+@dataclass(frozen=True)
+class RollupRebuild:
+    """What a rebuild found: rows that were right, and rows it created, corrected, removed."""
+
+    since: date | None
+    unchanged: int
+    created: int
+    updated: int
+    deleted: int
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def rollups_from_ledger(*, site_id: int, since: date | None = None) -> dict:
+    """The roll-up rows one site must have from `since` on (all days without it), computed
+    from the ledger alone: {(day, item_id): RollupValues}."""
+    zone = timezone.get_default_timezone()
+    movements = StockMovement.objects.filter(site_id=site_id).order_by()
+    on_hand: dict[int, int] = defaultdict(int)
+    if since is not None:
+        start = timezone.make_aware(datetime.combine(since, time.min), zone)
+        on_hand.update(
+            movements.filter(occurred_at__lt=start)
+            .values("item_id")
+            .annotate(total=Sum("quantity"))
+            .values_list("item_id", "total")
+        )
+        movements = movements.filter(occurred_at__gte=start)
+    days: dict[tuple[date, int], list[int]] = {}
+    for row in (
+        movements.annotate(day=TruncDate("occurred_at", tzinfo=zone))
+        .values("item_id", "day", "kind")
+        .annotate(total=Sum("quantity"))
+        .order_by("item_id", "day")
+    ):
+        parts = _rollup_parts(row["kind"], row["total"])
+        totals = days.setdefault((row["day"], row["item_id"]), [0, 0, 0, 0])
+        for index, part in enumerate(parts):
+            totals[index] += part
+        totals[3] += row["total"]
+    expected = {}
+    for (day, item_id), (received, dispatched, other, change) in sorted(
+        days.items(), key=lambda entry: (entry[0][1], entry[0][0])
+    ):
+        on_hand[item_id] += change
+        expected[(day, item_id)] = RollupValues(received, dispatched, other, on_hand[item_id])
+    return expected
+
+
+def rollups_rebuild(*, since: date | None = None, dry_run: bool = False) -> RollupRebuild:
+    """Make the roll-up equal to the ledger again, from `since` on (a later day's on-hand
+    depends on every day before it, so "from", not "on") or over all history; idempotent.
+
+    Site by site, each in its own transaction under the site's roll-up lock, so posting
+    elsewhere goes on meanwhile. Only rows that differ are written; `dry_run` writes
+    nothing and only counts them.
+    """
+    counts = {"unchanged": 0, "created": 0, "updated": 0, "deleted": 0}
+    fields = ["received", "dispatched", "other_change", "on_hand"]
+    for site_id in Site.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            lock_rollups([site_id])
+            expected = rollups_from_ledger(site_id=site_id, since=since)
+            rows = DailyStockRollup.objects.filter(site_id=site_id).order_by()
+            if since is not None:
+                rows = rows.filter(day__gte=since)
+            stale, wrong = [], []
+            for row in rows.iterator(chunk_size=5_000):
+                want = expected.pop((row.day, row.item_id), None)
+                if want is None:
+                    stale.append(row.pk)
+                elif want != RollupValues(*(getattr(row, field) for field in fields)):
+                    for field in fields:
+                        setattr(row, field, getattr(want, field))
+                    wrong.append(row)
+                else:
+                    counts["unchanged"] += 1
+            counts["deleted"] += len(stale)
+            counts["updated"] += len(wrong)
+            counts["created"] += len(expected)
+            if dry_run:
+                continue
+            for start in range(0, len(stale), 5_000):
+                DailyStockRollup.objects.filter(pk__in=stale[start : start + 5_000]).delete()
+            DailyStockRollup.objects.bulk_update(wrong, fields, batch_size=5_000)
+            DailyStockRollup.objects.bulk_create(
+                [
+                    DailyStockRollup(day=day, site_id=site_id, item_id=item_id, **asdict(values))
+                    for (day, item_id), values in expected.items()
+                ],
+                batch_size=5_000,
+            )
+    return RollupRebuild(since=since, **counts)

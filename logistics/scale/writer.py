@@ -88,4 +88,3 @@ def _write(model: type[models.Model], rows: list[dict]) -> None:
                 f"INSERT INTO {table} ({names}) VALUES ({marks})",
                 [[_value(f, row.get(f.attname)) for f in fields] for row in rows],
             )
-

@@ -1,0 +1,143 @@
+"""The dashboards in headless Chromium on the demo world: every figure draws its traces from
+our own plotly.min.js, the filters live in the URL, figures refresh every minute without a
+reload, and the CSV and PNG downloads work. One screenshot per page in artifacts/e2e/."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from dashboards.registry import COORDINATOR_PAGE, STOCK_PAGE, UNIT_PAGE
+from tests.e2e.conftest import sign_in
+
+ALL_DRAWN = """() => {
+    const sections = [...document.querySelectorAll('.figure[data-src]')];
+    return sections.length > 0 && sections.every(s => Number(s.dataset.drawn || 0) >= 1);
+}"""
+TRACES = """() => [...document.querySelectorAll('.figure[data-src]')].map(section => {
+    const plot = section.querySelector('.js-plotly-plot');
+    return [section.dataset.name, plot && plot.data ? plot.data.length : 0];
+})"""
+
+
+def open_dashboard(new_page, user: str, path: str, **options):
+    """Sign in, open the page, and wait until every figure has been drawn once."""
+    page = new_page(**options)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, user)
+    page.goto(path)
+    page.wait_for_function(ALL_DRAWN, timeout=30_000)
+    return page, requested
+
+
+def assert_every_figure_drew(page, names: list[str]) -> None:
+    traces = page.evaluate(TRACES)
+    assert [name for name, _count in traces] == names
+    assert all(count > 0 for _name, count in traces), traces
+    assert page.locator(".figure.is-error").count() == 0
+
+
+def assert_only_local(page, requested: list[str]) -> None:
+    assert page.js_errors == []
+    assert requested and all(url.startswith("http://127.0.0.1:") for url in requested), [
+        url for url in requested if not url.startswith("http://127.0.0.1:")
+    ]
+
+
+def test_the_coordinator_dashboard_tells_the_2020_story(new_page, screenshot):
+    page, requested = open_dashboard(new_page, "coordinator", "/dashboards/", language="en")
+    assert_every_figure_drew(page, COORDINATOR_PAGE)
+    # The demo ends on 9 Feb 2020: the page shows that fortnight and says why.
+    assert "2020" in page.locator(".period").inner_text()
+    assert page.locator(".period .notice").is_visible()
+    open_requests = page.evaluate(
+        "() => document.querySelector('#figure-kpis .js-plotly-plot').data[0].value"
+    )
+    assert open_requests > 0
+    heatmap = page.evaluate(
+        "() => document.querySelector('#figure-coverage .js-plotly-plot').data[0].z.length"
+    )
+    assert heatmap > 10  # served units waiting and served
+    screenshot(page, "dashboards-coordinator")
+    assert_only_local(page, requested)
+    assert any("/dashboards/plotly.min.js" in url or "vendor/plotly" in url for url in requested)
+
+
+def test_the_stock_dashboard_for_staff(new_page, screenshot):
+    page, requested = open_dashboard(new_page, "staff", "/dashboards/stock/")
+    assert_every_figure_drew(page, STOCK_PAGE)
+    screenshot(page, "dashboards-stock")
+    assert_only_local(page, requested)
+
+
+def test_a_community_workers_unit_page_on_a_phone(new_page, screenshot):
+    page, requested = open_dashboard(new_page, "worker", "/dashboards/", phone=True)
+    assert re.search(r"/dashboards/units/\d+/$", page.url)
+    assert_every_figure_drew(page, UNIT_PAGE)
+    assert page.locator("h1").inner_text() == "玉林北路社区"
+    screenshot(page, "dashboards-unit-phone")
+    assert_only_local(page, requested)
+    refused = page.goto("/dashboards/stock/")  # a community worker holds no stock
+    assert refused.status == 403
+    assert page.locator(".figure").count() == 0
+
+
+def test_filters_are_kept_in_the_url_and_reach_every_figure(new_page, screenshot):
+    query = "category=protective&date_from=2020-02-01&date_to=2020-02-09"
+    page, requested = open_dashboard(new_page, "coordinator", f"/dashboards/?{query}")
+    assert page.input_value("select[name=category]") == "protective"
+    assert page.input_value("input[name=date_from]") == "2020-02-01"
+    figure_requests = [url for url in requested if "/dashboards/figures/" in url]
+    assert len(figure_requests) == len(COORDINATOR_PAGE)
+    assert all(url.endswith(f".json?{query}") for url in figure_requests), figure_requests
+    legend = page.evaluate(
+        "() => document.querySelector('#figure-stock-over-time .js-plotly-plot').data"
+        ".filter(t => t.type === 'scatter').map(t => t.name)"
+    )
+    assert legend and "大米" not in legend  # rice is not protective equipment
+
+    # Choosing in the form puts the choice in the URL, so the view can be shared.
+    page.select_option("select[name=category]", "medicine")
+    page.click(".filters button[type=submit]")
+    page.wait_for_function(ALL_DRAWN, timeout=30_000)
+    assert "category=medicine" in page.url and "date_from=2020-02-01" in page.url
+    screenshot(page, "dashboards-filtered")
+    assert page.js_errors == []
+
+
+def test_figures_refresh_every_minute_without_reloading(new_page):
+    page = new_page()
+    page.clock.install()
+    sign_in(page, "coordinator")
+    page.goto("/dashboards/stock/")
+    page.wait_for_function(ALL_DRAWN, timeout=30_000)
+    page.evaluate("() => { window.sameDocument = true; }")
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/dashboards/figures/" in r.url else 0)
+    page.clock.run_for(61_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.figure')].every(s => s.dataset.drawn === '2')",
+        timeout=30_000,
+    )
+    assert len(fetched) == len(STOCK_PAGE)
+    assert page.evaluate("() => window.sameDocument") is True  # no reload happened
+    assert_every_figure_drew(page, STOCK_PAGE)
+
+
+def test_every_figure_downloads_as_csv_and_plotly_exports_png(new_page):
+    page, _requested = open_dashboard(new_page, "coordinator", "/dashboards/", language="en")
+    with page.expect_download() as download:
+        page.click("#figure-coverage a.csv")
+    assert re.fullmatch(r"coverage-\d{8}-\d{8}\.csv", download.value.suggested_filename)
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["District", "Street", "Served unit"]
+    assert len(rows) > 10
+
+    page.hover("#figure-deliveries .js-plotly-plot")
+    with page.expect_download() as png:
+        page.click("#figure-deliveries .modebar-btn[data-title='Download plot as a PNG']")
+    assert png.value.suggested_filename == "deliveries.png"
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.js_errors == []
