@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("<int:pk>/", views.job_detail, name="job"),
+    path("<int:pk>/status/", views.job_status, name="job_status"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("export/<slug:name>.<slug:fmt>", views.export, name="export"),
+]

@@ -6,8 +6,9 @@ is read-only in the admin: it shows the truth and cannot bend it.
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportModelAdmin, ImportMixin
 
-from inventory import models
+from inventory import models, resources
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,7 +54,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.SiteResource]
     list_display = ["code", "name", "organisation", "is_active"]
     list_filter = ["organisation", "is_active"]
     search_fields = ["code", "name"]
@@ -70,7 +72,8 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(models.Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.ItemResource]
     list_display = ["code", "name_zh", "name_en", "category", "base_unit", "standard"]
     list_filter = ["category", "expiry_tracked", "needs_review"]
     search_fields = ["code", "name_zh", "name_en", "aliases__alias"]
@@ -90,7 +93,13 @@ class DonationLineInline(ReadOnlyInline):
 
 
 @admin.register(models.Donation)
-class DonationAdmin(ReadOnlyAdmin):
+class DonationAdmin(ImportMixin, ReadOnlyAdmin):
+    """Read-only, but sheets of received goods can be imported: every row goes through
+    `donation_receive` (see `DonationLineResource`), never straight into the ledger."""
+
+    resource_classes = [resources.DonationLineResource]
+    # Rows are donation lines posted by the service, not saved admin objects to log.
+    skip_admin_log = True
     list_display = ["id", "received_at", "donor", "site", "organisation", "recorded_by"]
     list_filter = ["organisation", "site"]
     search_fields = ["donor__name", "reference"]
@@ -106,7 +115,8 @@ class LotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.StockBalance)
-class StockBalanceAdmin(ReadOnlyAdmin):
+class StockBalanceAdmin(ExportMixin, ReadOnlyAdmin):
+    resource_classes = [resources.StockBalanceResource]
     list_display = ["site", "item", "lot", "on_hand", "reserved", "available"]
     list_filter = ["site", "item__category"]
     search_fields = ["item__name_zh", "item__name_en", "site__code"]
@@ -118,7 +128,8 @@ class StockBalanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.StockMovement)
-class StockMovementAdmin(ReadOnlyAdmin):
+class StockMovementAdmin(ExportMixin, ReadOnlyAdmin):
+    resource_classes = [resources.StockMovementResource]
     list_display = ["occurred_at", "kind", "site", "item", "lot_id", "quantity", "actor", "reason"]
     list_filter = ["kind", "site", "item__category"]
     search_fields = ["item__name_zh", "item__name_en", "reason"]

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from inventory.admin import ReadOnlyAdmin, ReadOnlyInline
-from supply_requests import models
+from supply_requests import models, resources
 
 
 class WorkerInline(admin.TabularInline):
@@ -11,7 +12,8 @@ class WorkerInline(admin.TabularInline):
 
 
 @admin.register(models.ServedUnit)
-class ServedUnitAdmin(admin.ModelAdmin):
+class ServedUnitAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.ServedUnitResource]
     list_display = [
         "code",
         "name",

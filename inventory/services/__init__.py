@@ -1,5 +1,10 @@
 """Every write to inventory goes through these functions (one transaction each)."""
 
+from inventory.services.bulk_donations import (
+    DonationInput,
+    ReceivedDonation,
+    donation_receive_bulk,
+)
 from inventory.services.counts import (
     stock_count_cancel,
     stock_count_post,
@@ -17,9 +22,12 @@ from inventory.services.stock import (
 from inventory.services.transfers import TransferLineInput, stock_transfer
 
 __all__ = [
+    "DonationInput",
     "DonationLineInput",
+    "ReceivedDonation",
     "TransferLineInput",
     "donation_receive",
+    "donation_receive_bulk",
     "stock_adjust",
     "stock_count_cancel",
     "stock_count_post",

@@ -1,0 +1,337 @@
+"""Benchmark: importing a 100,000-line donation CSV (target ≥ 10,000 lines/s, PostgreSQL).
+
+Run from the project root:  .venv/bin/python -m bench.imports   (see bench/README.md)
+
+Times the whole `manage.py import_donations` path — read the CSV, find the header, fill the
+merged donor cells, parse quantities and packs, match every item, fingerprint every row,
+then `donation_receive_bulk` (donations, lines, lots, balances, receipt movements, roll-up)
+and the `ImportedRow` records, in one transaction — and, interleaved in the same run, two
+references over the same lines: a plain django-import-export `ModelResource` import of the
+lines (no ledger, the library's own per-row cost) and PostgreSQL `COPY` of the same rows
+into a scratch table (the floor).
+
+It uses DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_imports, and
+(re)creates that database; it refuses the `test` database the test suite uses.
+"""
+
+import argparse
+import cProfile
+import csv
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_imports"
+TARGET_LINES_PER_SECOND = 10_000
+RESULTS = Path(__file__).with_name("results-imports.json")
+ITEMS = 300
+
+
+def recreate_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql") or not name:
+        sys.exit(f"bench.imports needs a PostgreSQL DATABASE_URL, not {url!r}")
+    if name in ("test", "postgres", "template0", "template1"):
+        sys.exit(f"refusing to use the {name!r} database: name a scratch one (bench_imports)")
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username or "postgres",
+        password=parts.password,
+        host=parts.hostname,
+        port=parts.port or 5432,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def build_sheet(lines: int, seed: int) -> tuple[bytes, list[tuple]]:
+    """A donation sheet as staff make them, and the same lines as clean values.
+
+    A title line above the header; one donor per donation written once (merged cells), the
+    next lines blank; 1–9 lines a donation; quantities as "120", "3箱" or "1.2万"; a batch
+    and an expiry on most lines."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["2020年1-2月接收捐赠物资明细表"])
+    writer.writerow(["捐赠单位", "接收日期", "品名", "规格", "数量", "单位", "批号", "有效期"])
+    clean = []
+    written = 0
+    donation = 0
+    while written < lines:
+        donation += 1
+        donor = f"捐赠单位{rng.randrange(4000)}"
+        day = f"2020-{rng.choice(['01', '02'])}-{rng.randrange(1, 29):02d}"
+        for index in range(min(rng.randint(1, 9), lines - written)):
+            item = rng.randrange(ITEMS)
+            style = rng.random()
+            if style < 0.6:
+                quantity, text, unit = rng.randrange(1, 5000), None, "只"
+            elif style < 0.9:
+                packs = rng.randrange(1, 50)
+                quantity, text, unit = packs * 100, str(packs), "箱"
+            else:
+                tenth = rng.randrange(1, 30)
+                quantity, text, unit = tenth * 1000, f"{tenth / 10:g}万", ""
+            batch = f"B{rng.randrange(10**6):06d}" if rng.random() < 0.8 else ""
+            expiry = f"2022-{rng.randrange(1, 13):02d}-28" if batch else ""
+            writer.writerow(
+                [
+                    donor if index == 0 else "",
+                    day if index == 0 else "",
+                    f"物资{item:03d}",
+                    "100只/箱" if unit == "箱" else "",
+                    text or str(quantity),
+                    unit,
+                    batch,
+                    expiry,
+                ]
+            )
+            clean.append(
+                (donation, donor, day, f"item-{item:03d}", quantity, batch, expiry or None)
+            )
+            written += 1
+    return out.getvalue().encode("utf-8"), clean
+
+
+def build_world():
+    from django.contrib.auth import get_user_model
+
+    from inventory.models import Item, ItemCategory, ItemPack, Organisation, OrganisationRole
+
+    organisation = Organisation.objects.create(code="bench-org", name_zh="基准测试机构")
+    user = get_user_model().objects.create_user("bench-staff")
+    organisation.memberships.create(user=user, role=OrganisationRole.STAFF)
+    items = Item.objects.bulk_create(
+        Item(
+            code=f"item-{n:03d}",
+            name_zh=f"物资{n:03d}",
+            category=ItemCategory.PROTECTIVE,
+            base_unit="只",
+        )
+        for n in range(ITEMS)
+    )
+    ItemPack.objects.bulk_create(ItemPack(item=item, name="箱", quantity=100) for item in items)
+    return organisation, user
+
+
+def run_ours(content: bytes, organisation, user, run: int) -> int:
+    """The import_donations path, into a fresh site (so no row is recognised as done)."""
+    import hashlib
+
+    from imports.importers.base import ImportContext
+    from imports.models import ImportJob, ImportKind, ImportStatus
+    from imports.runner import execute
+    from inventory.models import Site
+
+    site = Site.objects.create(organisation=organisation, code=f"bench-{run}", name=f"仓库{run}")
+    job = ImportJob.objects.create(
+        kind=ImportKind.DONATIONS,
+        status=ImportStatus.IMPORTING,
+        organisation=organisation,
+        site=site,
+        created_by=user,
+        file_name="bench.csv",
+        file_sha256=hashlib.sha256(content).hexdigest(),
+        content=b"",
+    )
+    context = ImportContext(
+        actor=user,
+        kind=ImportKind.DONATIONS,
+        organisation=organisation,
+        site=site,
+        file_name="bench.csv",
+        job_id=job.pk,
+    )
+    plan = execute(content, context)
+    assert not plan.errors, plan.errors[:3]
+    return plan.count("new") + plan.count("merged")
+
+
+def plain_resource():
+    from import_export import fields, resources, widgets
+
+    from inventory.models import DonationLine, Item
+
+    class PlainDonationLineResource(resources.ModelResource):
+        item = fields.Field(
+            attribute="item", column_name="item", widget=widgets.ForeignKeyWidget(Item, "code")
+        )
+
+        class Meta:
+            model = DonationLine
+            fields = ["id", "donation", "item", "quantity", "batch", "expiry"]
+
+    return PlainDonationLineResource()
+
+
+def run_plain(clean: list[tuple], organisation, user) -> int:
+    """A plain ModelResource import of the same lines (as clean CSV text), one donation."""
+    import tablib
+    from django.utils import timezone
+
+    from inventory.models import Donation, Donor, Site
+
+    site = Site.objects.get(code="bench-0")
+    donation = Donation.objects.create(
+        organisation=organisation,
+        site=site,
+        donor=Donor.objects.get_or_create(name="plain")[0],
+        received_at=timezone.localdate(),
+        recorded_by=user,
+    )
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["donation", "item", "quantity", "batch", "expiry"])
+    for _n, _donor, _day, item, quantity, batch, expiry in clean:
+        writer.writerow([donation.pk, item, quantity, batch, expiry or ""])
+    dataset = tablib.Dataset().load(text.getvalue(), format="csv")
+    result = plain_resource().import_data(dataset, dry_run=False, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    return len(dataset)
+
+
+def run_copy(clean: list[tuple]) -> int:
+    from django.db import connection
+
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in clean:
+        writer.writerow(["" if value is None else value for value in row])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_copy (donation int, donor text, day date, "
+            "item text, quantity int, batch text, expiry date)"
+        )
+        cursor.execute("TRUNCATE bench_copy")
+        text.seek(0)
+        cursor.cursor.copy_expert("COPY bench_copy FROM STDIN WITH (FORMAT csv)", text)
+    return len(clean)
+
+
+def timed(job) -> tuple[float, int]:
+    start = time.perf_counter()
+    lines = job()
+    return time.perf_counter() - start, lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--profile", action="store_true", help="cProfile one run of ours")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    # Always a scratch database of its own on the server DATABASE_URL names (make bench
+    # passes the server's `test` database, which must never be dropped).
+    server = urlparse(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    url = server._replace(path="/bench_imports").geturl()
+    recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    organisation, user = build_world()
+    content, clean = build_sheet(args.lines, args.seed)
+
+    ours, plain, copy = [], [], []
+    # Run 0 warms up (imports, caches, the planner's first queries) and is not counted.
+    for run in range(args.runs + 1):
+        ours.append(timed(lambda run=run: run_ours(content, organisation, user, run)))
+        plain.append(timed(lambda: run_plain(clean, organisation, user)))
+        copy.append(timed(lambda: run_copy(clean)))
+        print(
+            f"run {run}: ours {ours[-1][0]:.2f} s, plain ModelResource {plain[-1][0]:.2f} s, "
+            f"COPY {copy[-1][0]:.2f} s" + (" (warm-up)" if run == 0 else ""),
+            flush=True,
+        )
+    rates = {
+        name: [lines / seconds for seconds, lines in runs[1:]]
+        for name, runs in (("ours", ours), ("plain", plain), ("copy", copy))
+    }
+    median = {name: statistics.median(values) for name, values in rates.items()}
+    best = {name: max(values) for name, values in rates.items()}
+    lines = f"{args.lines:,} lines"
+    reference_plain = "plain django-import-export ModelResource import, same lines, same run"
+    reference_copy = "PostgreSQL COPY of the same rows into a scratch table, same run"
+    results = [
+        {
+            "name": f"donation import (sheet to ledger), {lines}, median of {args.runs}",
+            "value": median["ours"],
+            "unit": "lines/s",
+            "reference": reference_plain,
+            "reference_value": median["plain"],
+            "ratio": median["ours"] / median["plain"],
+            "target": f">= {TARGET_LINES_PER_SECOND:,} lines/s",
+            "met": median["ours"] >= TARGET_LINES_PER_SECOND,
+        },
+        {
+            "name": f"donation import (sheet to ledger), {lines}, best of {args.runs}",
+            "value": best["ours"],
+            "unit": "lines/s",
+            "reference": reference_plain,
+            "reference_value": best["plain"],
+            "ratio": best["ours"] / best["plain"],
+            "target": None,
+            "met": None,
+        },
+        {
+            "name": f"donation import (sheet to ledger) vs COPY, {lines}, median of {args.runs}",
+            "value": median["ours"],
+            "unit": "lines/s",
+            "reference": reference_copy,
+            "reference_value": median["copy"],
+            "ratio": median["ours"] / median["copy"],
+            "target": None,
+            "met": None,
+        },
+    ]
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+
+    print()
+    print(f"donation import: {lines}, PostgreSQL, {platform.processor() or platform.machine()}")
+    print(f"{'measure':<34}{'median':>12}{'best':>12}   unit")
+    for label, name in (
+        ("ours: sheet → ledger", "ours"),
+        ("plain ModelResource import", "plain"),
+        ("PostgreSQL COPY", "copy"),
+    ):
+        print(f"{label:<34}{median[name]:>12,.0f}{best[name]:>12,.0f}   lines/s")
+    print()
+    print(f"ours / plain ModelResource: {median['ours'] / median['plain']:.2f}×")
+    print(f"ours / COPY:                {median['ours'] / median['copy']:.3f}×")
+    verdict = "met" if results[0]["met"] else "NOT met"
+    print(f"target ≥ {TARGET_LINES_PER_SECOND:,} lines/s: {verdict}")
+    print(f"results written to {args.output}")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_ours(content, organisation, user, args.runs + 1)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Donations received: one sheet row is one donation line.
+
+Rows with the same donor, date and reference form one donation (merged cells in the donor
+column make exactly that). Stock enters only through `donation_receive_bulk`, which posts
+`donation_receive`'s lots, receipts and balances for all of them in the one transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from imports.columns import DONATION_COLUMNS
+from imports.importers.base import (
+    ERROR,
+    MERGED,
+    NEW,
+    REVIEW,
+    SKIPPED,
+    ImportContext,
+    Importer,
+    Plan,
+    RowError,
+    RowOutcome,
+    already_imported,
+    fingerprint_rows,
+    imported_before,
+    length_checked,
+    skipped,
+)
+from imports.importers.goods import GoodsLine, read_goods, real_item, save_drafts
+from imports.matching import ItemDraft, ItemMatcher
+from imports.models import ImportKind
+from imports.normalise import CellError, match_key, parse_date
+from imports.quantities import NeedsReview
+from imports.sheets import Sheet, SheetRow
+from inventory.models import Donation
+from inventory.services import DonationInput, DonationLineInput, donation_receive_bulk
+
+_DONOR, _REFERENCE, _BATCH = (
+    gettext_lazy("donor name"),
+    gettext_lazy("reference"),
+    gettext_lazy("batch"),
+)
+
+
+@dataclass
+class Entry:
+    outcome: RowOutcome
+    goods: GoodsLine
+    batch: str
+    expiry: date | None
+    note: str
+
+
+@dataclass
+class Group:
+    donor: str
+    received_at: date
+    reference: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+class DonationImporter(Importer):
+    kind = ImportKind.DONATIONS
+    columns = DONATION_COLUMNS
+    required = ("item", "quantity")
+    data_fields = ("item", "quantity")
+    fill_down = ("donor", "date", "reference")
+    join_split = ("donor",)
+    needs_site = True
+
+    def _read_row(
+        self, row: SheetRow, sheet: Sheet, matcher: ItemMatcher, context: ImportContext
+    ) -> tuple[tuple, Entry]:
+        donor = length_checked(row.get("donor"), 200, _DONOR)
+        if not donor:
+            raise RowError(_("Name the donor."))
+        try:
+            received_at = parse_date(row.get("date"))
+            expiry = parse_date(row.get("expiry"), month_end=True)
+        except CellError as error:
+            raise RowError(str(error)) from None
+        received_at = received_at or context.options.received_on or context.today
+        if received_at > context.today:
+            raise RowError(_("The received date cannot be in the future."))
+        reference = length_checked(row.get("reference"), 100, _REFERENCE)
+        batch = length_checked(row.get("batch"), 60, _BATCH)
+        goods = read_goods(row, sheet, matcher, context.options)
+        if len(goods.base.pack_name) > 20:
+            raise RowError(_("The unit “%(unit)s” is too long.") % {"unit": goods.base.pack_name})
+        entry = Entry(RowOutcome(row.number, NEW), goods, batch, expiry, row.get("note"))
+        return (match_key(donor), received_at, reference), entry
+
+    def plan(self, sheet: Sheet, context: ImportContext) -> Plan:
+        matcher = ItemMatcher()
+        prints = fingerprint_rows(sheet.rows, context.scope)
+        known = imported_before(context, prints.values())
+        groups: dict[tuple, Group] = {}
+        outcomes: list[RowOutcome] = []
+        same_donation = _("Same donation as row %(row)d.")
+        for row in sheet.rows:
+            context.tick()
+            if row.skip:
+                outcomes.append(skipped(row))
+                continue
+            if prints[row.number] in known:
+                message = already_imported(*known[prints[row.number]])
+                outcomes.append(RowOutcome(row.number, SKIPPED, message))
+                continue
+            try:
+                key, entry = self._read_row(row, sheet, matcher, context)
+            except NeedsReview as review:
+                outcomes.append(RowOutcome(row.number, REVIEW, review.message))
+                continue
+            except RowError as error:
+                outcomes.append(RowOutcome(row.number, ERROR, str(error)))
+                continue
+            entry.outcome.fingerprint = prints[row.number]
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(row.get("donor"), key[1], key[2])
+            if group.entries:
+                entry.outcome.status = MERGED
+                entry.outcome.message = same_donation % {"row": group.entries[0].outcome.number}
+            if isinstance(entry.goods.item, ItemDraft):
+                entry.outcome.message = " ".join(
+                    filter(None, [entry.outcome.message, new_item_message(entry.goods.item)])
+                )
+            entry.outcome.summary = f"{entry.goods.describe()} — {group.donor}, {key[1]}"
+            group.entries.append(entry)
+            outcomes.append(entry.outcome)
+        self._refuse_recorded_references(groups, context)
+        plan = Plan(outcomes=outcomes, payload=(groups, matcher))
+        for group in groups.values():
+            for entry in group.entries:
+                if entry.outcome.applies:
+                    plan.quantities[entry.goods.base_unit] += entry.goods.base.quantity
+        return plan
+
+    def _refuse_recorded_references(self, groups: dict[tuple, Group], context) -> None:
+        references = {group.reference for group in groups.values() if group.reference}
+        if not references:
+            return
+        taken = dict(
+            Donation.objects.filter(
+                organisation=context.organisation, reference__in=references
+            ).values_list("reference", "pk")
+        )
+        for group in groups.values():
+            if group.reference in taken:
+                for entry in group.entries:
+                    entry.outcome.status = ERROR
+                    entry.outcome.message = _(
+                        "Donation reference %(ref)s is already recorded (donation #%(id)d)."
+                    ) % {"ref": group.reference, "id": taken[group.reference]}
+
+    def apply(self, plan: Plan, context: ImportContext) -> None:
+        groups, matcher = plan.payload
+        to_post = []
+        for group in groups.values():
+            entries = [entry for entry in group.entries if entry.outcome.applies]
+            if entries:
+                to_post.append((group, entries))
+        save_drafts(
+            matcher,
+            {
+                entry.goods.item.name
+                for _group, entries in to_post
+                for entry in entries
+                if isinstance(entry.goods.item, ItemDraft)
+            },
+        )
+        source = _("Imported from %(file)s, rows %(rows)s")
+        inputs = [
+            DonationInput(
+                donor=group.donor,
+                received_at=group.received_at,
+                reference=group.reference,
+                note=donation_note(source, context, entries),
+                lines=[donation_line(entry) for entry in entries],
+            )
+            for group, entries in to_post
+        ]
+        received = donation_receive_bulk(actor=context.actor, site=context.site, donations=inputs)
+        for (_group, entries), result in zip(to_post, received, strict=True):
+            for entry, line_id in zip(entries, result.line_ids, strict=True):
+                entry.outcome.document_type, entry.outcome.document_id = "donation_line", line_id
+                context.tick()
+
+
+def donation_line(entry: Entry) -> DonationLineInput:
+    base = entry.goods.base
+    item = real_item(entry.goods.item)
+    if base.pack_count:
+        return DonationLineInput(
+            item=item,
+            quantity=base.pack_count,
+            pack_name=base.pack_name,
+            pack_size=base.pack_size,
+            batch=entry.batch,
+            expiry=entry.expiry,
+        )
+    return DonationLineInput(
+        item=item, quantity=base.quantity, batch=entry.batch, expiry=entry.expiry
+    )
+
+
+def donation_note(source: str, context: ImportContext, entries: list[Entry]) -> str:
+    """The sheet's notes, and where the donation came from ("Imported from x.xlsx, rows…")."""
+    notes = list(dict.fromkeys(entry.note for entry in entries if entry.note))
+    rows = ", ".join(str(entry.outcome.number) for entry in entries[:20])
+    source = source % {"file": context.file_name, "rows": rows}
+    return "\n".join([*notes, source + ("…" if len(entries) > 20 else "")])
+
+
+def new_item_message(draft: ItemDraft) -> str:
+    return _("New item (category guessed: %(category)s; needs review).") % {
+        "category": draft.category
+    }

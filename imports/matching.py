@@ -1,0 +1,167 @@
+"""Names in a sheet matched to the catalogue and to served units.
+
+Items: an `ItemAlias` first (the spreadsheet names people really use), then the item's
+code or its Chinese or English name, then the same with a bracketed brand or model taken
+off ("医用外科口罩（稳健）"). A name that matches nothing is reported with the closest
+catalogue names (difflib), or — when the import may create items — becomes a new item with
+a guessed category, marked for review.
+"""
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from imports.normalise import match_key
+from inventory.models import Item, ItemAlias, ItemCategory, ItemPack
+from supply_requests.models import ServedUnit
+
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】")
+
+# First rule that matches wins: "消毒片" is disinfection before "片" makes it a medicine, and
+# "面屏" is protective before "面" makes it food.
+_CATEGORY_RULES: list[tuple[str, tuple[str, ...]]] = [
+    (
+        ItemCategory.DISINFECTION,
+        ("消毒", "酒精", "84", "过氧", "含氯", "洗手液", "免洗", "disinfect", "sanitiser",
+         "sanitizer", "alcohol", "bleach"),
+    ),
+    (
+        ItemCategory.PROTECTIVE,
+        ("口罩", "防护", "隔离衣", "手术衣", "手套", "护目", "面屏", "面罩", "鞋套", "靴套",
+         "帽", "mask", "respirator", "glove", "goggle", "gown", "coverall", "suit", "shield"),
+    ),
+    (
+        ItemCategory.MEDICAL_DEVICE,
+        ("体温", "温度计", "额温", "测温", "血氧", "呼吸机", "监护", "紫外", "制氧",
+         "thermometer", "oximeter", "ventilator", "lamp"),
+    ),
+    (
+        ItemCategory.MEDICINE,
+        ("片", "胶囊", "颗粒", "口服液", "冲剂", "药", "汤剂", "tablet", "capsule",
+         "medicine", "granule", "syrup"),
+    ),
+    (
+        ItemCategory.ISOLATION_NECESSITY,
+        ("米", "面", "油", "菜", "蛋", "奶", "水", "肉", "食品", "纸", "尿", "卫生巾", "垃圾袋",
+         "rice", "noodle", "oil", "vegetable", "egg", "milk", "water", "food", "paper", "diaper"),
+    ),
+]  # fmt: skip
+
+
+def guess_category(name: str) -> str:
+    """The category a new item most likely belongs to, from words in its name."""
+    key = match_key(name)
+    for category, words in _CATEGORY_RULES:
+        if any(word in key for word in words):
+            return category
+    return ItemCategory.OTHER
+
+
+def new_code(prefix: str, name: str) -> str:
+    """A stable code for something an import creates: the same name gives the same code."""
+    return f"{prefix}-{hashlib.sha1(match_key(name).encode()).hexdigest()[:10]}"
+
+
+@dataclass
+class ItemDraft:
+    """An item the import will create (with `--create-missing-items`); never saved during
+    a preview. `packs` is what the sheet's spec cells stated about it."""
+
+    name: str
+    category: str
+    base_unit: str
+    packs: dict[str, list[int]] = field(default_factory=dict)
+    saved: Item | None = None
+
+    @property
+    def code(self) -> str:
+        return new_code("imported", self.name)
+
+
+class ItemMatcher:
+    """Loads the catalogue once per import; matches many rows without another query."""
+
+    def __init__(self) -> None:
+        self.items = {item.pk: item for item in Item.objects.all()}
+        self.by_alias = {
+            match_key(alias): item_id
+            for alias, item_id in ItemAlias.objects.values_list("alias", "item_id")
+        }
+        self.by_name: dict[str, int] = {}
+        for item in self.items.values():
+            for text in (item.name_en, item.code, item.name_zh):
+                if text:
+                    self.by_name[match_key(text)] = item.pk
+        self.packs: dict[int, dict[str, list[int]]] = {}
+        for item in self.items.values():
+            self.packs[item.pk] = {}
+        for pack_item, name, quantity in ItemPack.objects.values_list(
+            "item_id", "name", "quantity"
+        ):
+            self.packs.setdefault(pack_item, {}).setdefault(name, []).append(quantity)
+        self.drafts: dict[str, ItemDraft] = {}
+
+    def match(self, name: str) -> Item | None:
+        key = match_key(name)
+        for candidate in (key, match_key(_BRACKETED.sub("", name))):
+            if not candidate:
+                continue
+            item_id = self.by_alias.get(candidate) or self.by_name.get(candidate)
+            if item_id is not None:
+                return self.items[item_id]
+        return None
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """The closest catalogue names, best first."""
+        names = {}
+        for key, item_id in [*self.by_alias.items(), *self.by_name.items()]:
+            names.setdefault(key, item_id)
+        close = difflib.get_close_matches(match_key(name), list(names), n=n * 3, cutoff=0.4)
+        suggestions: list[str] = []
+        for key in close:
+            label = self.items[names[key]].name_zh
+            if label not in suggestions:
+                suggestions.append(label)
+        return suggestions[:n]
+
+    def draft(self, name: str, base_unit: str) -> ItemDraft:
+        key = match_key(name)
+        if key not in self.drafts:
+            self.drafts[key] = ItemDraft(
+                name=name, category=guess_category(name), base_unit=base_unit or "个"
+            )
+        return self.drafts[key]
+
+
+class UnitMatcher:
+    """Served units by code, Chinese or English name; the organisation's own units first, so
+    "玉林社区" means the one it serves when another city has one of the same name."""
+
+    def __init__(self, organisation_id: int | None) -> None:
+        served = set()
+        if organisation_id is not None:
+            served = set(
+                ServedUnit.organisations.through.objects.filter(
+                    organisation_id=organisation_id
+                ).values_list("servedunit_id", flat=True)
+            )
+        self.units = {unit.pk: unit for unit in ServedUnit.objects.all()}
+        self.by_key: dict[str, list[int]] = {}
+        for unit in sorted(self.units.values(), key=lambda u: (u.pk not in served, u.pk)):
+            for text in {unit.code, unit.name, unit.name_en}:
+                if text:
+                    self.by_key.setdefault(match_key(text), []).append(unit.pk)
+        self.served = served
+
+    def match(self, name: str) -> tuple[ServedUnit | None, list[ServedUnit]]:
+        """(the unit, []) or (None, the ambiguous candidates)."""
+        ids = list(dict.fromkeys(self.by_key.get(match_key(name), [])))
+        own = [pk for pk in ids if pk in self.served]
+        if len(own) == 1 or (len(ids) == 1):
+            return self.units[(own or ids)[0]], []
+        return None, [self.units[pk] for pk in (own or ids)]
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        close = difflib.get_close_matches(match_key(name), list(self.by_key), n=n, cutoff=0.5)
+        return [self.units[self.by_key[key][0]].name for key in close]

@@ -1,0 +1,286 @@
+"""Receiving many donations at once (spreadsheet imports): `donation_receive`'s rules and rows,
+written with bulk inserts.
+
+Why this keeps the ledger invariant without locking: every line makes a brand-new lot, so
+its balance row is new too and no other transaction can know it yet. Each new balance is
+created equal to its one receipt movement, in the same transaction, and the database check
+constraints still hold every row. Existing balances are never touched. The daily roll-up
+that `post_movement` keeps per movement is kept here once per item (`roll_up` of the day's
+total), under the same site lock.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.exceptions import ValidationFailed
+from inventory.models import (
+    DailyStockRollup,
+    Donation,
+    DonationLine,
+    Donor,
+    Lot,
+    MovementKind,
+    Site,
+    StockBalance,
+    StockMovement,
+)
+from inventory.permissions import require_site_manager
+from inventory.services.bulk_insert import insert_rows
+from inventory.services.donations import DonationLineInput, base_quantity, pack_size_for
+from inventory.services.ledger import lock_rollups, rollup_day
+
+# The columns each table is written with (see `insert_rows`), in the order of the tuples.
+DONATION_FIELDS = ("organisation_id", "site_id", "donor_id", "received_at", "reference")
+DONATION_FIELDS += ("note", "recorded_by_id", "created_at")
+LINE_FIELDS = ("donation_id", "item_id", "quantity", "pack_name", "pack_count", "batch", "expiry")
+LOT_FIELDS = ("item_id", "donation_line_id", "donor_id", "batch", "expiry", "received_at")
+BALANCE_FIELDS = ("site_id", "lot_id", "item_id", "on_hand", "reserved", "updated_at")
+MOVEMENT_FIELDS = ("site_id", "lot_id", "item_id", "quantity", "kind", "reason", "actor_id")
+MOVEMENT_FIELDS += ("occurred_at", "created_at", "donation_line_id", "document_type")
+
+
+@dataclass(frozen=True)
+class DonationInput:
+    """One donation of a bulk receipt: what `donation_receive` takes besides site and actor."""
+
+    donor: Donor | str
+    received_at: date
+    lines: Sequence[DonationLineInput]
+    reference: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReceivedDonation:
+    donation_id: int
+    line_ids: list[int]  # in the order of the input lines
+
+
+def _donor_name(donor: Donor | str) -> str:
+    name = donor.name if isinstance(donor, Donor) else " ".join(donor.split())
+    if not name:
+        raise ValidationFailed(_("Name the donor."))
+    return name
+
+
+def _donors(names: set[str]) -> dict[str, Donor]:
+    """`donor_for` for many names: existing donors are found, missing ones created."""
+    found = {donor.name: donor for donor in Donor.objects.filter(name__in=names)}
+    missing = names - set(found)
+    if missing:
+        # ignore_conflicts: a donor created meanwhile by another transaction is read below.
+        Donor.objects.bulk_create([Donor(name=name) for name in missing], ignore_conflicts=True)
+        found.update({donor.name: donor for donor in Donor.objects.filter(name__in=missing)})
+    return found
+
+
+def _checked_lines(
+    donation: DonationInput, pack_sizes: dict[tuple[int, str], int]
+) -> list[tuple[DonationLineInput, int, int | None]]:
+    """(line, base quantity, packs) for each line, with `donation_receive`'s errors."""
+    if not donation.lines:
+        raise ValidationFailed(_("A donation needs at least one line."))
+    checked = []
+    for line in donation.lines:
+        if line.pack_name and line.pack_size is None and line.quantity > 0:
+            key = (line.item.pk, line.pack_name)
+            if key not in pack_sizes:
+                pack_sizes[key] = pack_size_for(line.item, line.pack_name)
+            line = replace(line, pack_size=pack_sizes[key])
+        checked.append((line, *base_quantity(line)))
+    return checked
+
+
+def _roll_up_receipts(site_id: int, moment: datetime, totals: dict[int, int]) -> None:
+    """`roll_up` of every receipt, set-wise: all of them are at one site at one moment, so
+    per item they add their total to the day's row (made from the last earlier row when
+    there is none) and to the on-hand of every later row — five queries, however many
+    items. Under the site's roll-up lock nobody else changes these rows meanwhile, so values
+    read here can be written back. A test holds it equal to the ledger (`rollups_rebuild`)."""
+    lock_rollups([site_id])
+    day = rollup_day(moment)
+    rows = DailyStockRollup.objects.filter(site_id=site_id, item_id__in=list(totals))
+    today = {row.item_id: row for row in rows.filter(day=day)}
+    for row in today.values():
+        row.received += totals[row.item_id]
+        row.on_hand += totals[row.item_id]
+    DailyStockRollup.objects.bulk_update(today.values(), ["received", "on_hand"])
+    missing = [item_id for item_id in totals if item_id not in today]
+    last_day = (
+        DailyStockRollup.objects.filter(site_id=site_id, item_id=OuterRef("item_id"), day__lt=day)
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    before = dict(
+        rows.filter(item_id__in=missing, day=Subquery(last_day)).values_list("item_id", "on_hand")
+    )
+    DailyStockRollup.objects.bulk_create(
+        DailyStockRollup(
+            day=day,
+            site_id=site_id,
+            item_id=item_id,
+            received=totals[item_id],
+            on_hand=before.get(item_id, 0) + totals[item_id],
+        )
+        for item_id in sorted(missing)
+    )
+    rows.filter(day__gt=day).update(
+        on_hand=F("on_hand")
+        + Case(*(When(item_id=i, then=Value(q)) for i, q in totals.items()), default=Value(0))
+    )
+
+
+@transaction.atomic
+def donation_receive_bulk(
+    *,
+    actor: AbstractBaseUser,
+    site: Site,
+    donations: Sequence[DonationInput],
+    occurred_at: datetime | None = None,
+) -> list[ReceivedDonation]:
+    """Record many donations at one site: for every line one lot, one receipt movement and
+    one new balance, exactly as `donation_receive` would, all or nothing."""
+    require_site_manager(actor, site)
+    if not site.is_active:
+        raise ValidationFailed(_("%(site)s is closed.") % {"site": site.name})
+    if not donations:
+        return []
+    # Bulk inserts must hand back the new ids (PostgreSQL, SQLite ≥ 3.35).
+    assert connection.features.can_return_rows_from_bulk_insert
+    today = timezone.localdate()
+    pack_sizes: dict[tuple[int, str], int] = {}
+    references: set[str] = set()
+    checked = []
+    for donation in donations:
+        if donation.received_at > today:
+            raise ValidationFailed(_("The received date cannot be in the future."))
+        reference = donation.reference.strip()
+        if reference in references:
+            raise ValidationFailed(
+                _("Reference %(ref)s is given to two donations.") % {"ref": reference}
+            )
+        if reference:
+            references.add(reference)
+        checked.append((donation, reference, _checked_lines(donation, pack_sizes)))
+    taken = list(
+        Donation.objects.filter(
+            organisation_id=site.organisation_id, reference__in=references
+        ).values_list("reference", flat=True)[:1]
+    )
+    if taken:
+        raise ValidationFailed(
+            _("Donation reference %(ref)s is already recorded.") % {"ref": taken[0]}
+        )
+    names = [_donor_name(donation.donor) for donation, _ref, _lines in checked]
+    donors = _donors(set(names))
+    now = timezone.now()
+    moment = occurred_at or now
+    donor_ids = [donors[name].pk for name in names]
+    donation_ids = insert_rows(
+        Donation,
+        DONATION_FIELDS,
+        [
+            (
+                site.organisation_id,
+                site.pk,
+                donor_id,
+                donation.received_at,
+                reference,
+                donation.note,
+                actor.pk,
+                now,
+            )
+            for (donation, reference, _lines), donor_id in zip(checked, donor_ids, strict=True)
+        ],
+    )
+    # One entry per line: (donation index, line input, base quantity, packs).
+    lines = [
+        (index, line, quantity, pack_count)
+        for index, (_donation, _ref, checked_lines) in enumerate(checked)
+        for line, quantity, pack_count in checked_lines
+    ]
+    line_ids = insert_rows(
+        DonationLine,
+        LINE_FIELDS,
+        [
+            (
+                donation_ids[index],
+                line.item.pk,
+                quantity,
+                line.pack_name if packs else "",
+                packs,
+                line.batch.strip(),
+                line.expiry,
+            )
+            for index, line, quantity, packs in lines
+        ],
+    )
+    lot_ids = insert_rows(
+        Lot,
+        LOT_FIELDS,
+        [
+            (
+                line.item.pk,
+                line_id,
+                donor_ids[index],
+                line.batch.strip(),
+                line.expiry,
+                checked[index][0].received_at,
+            )
+            for (index, line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True)
+        ],
+    )
+    insert_rows(
+        StockBalance,
+        BALANCE_FIELDS,
+        [
+            (site.pk, lot_id, line.item.pk, quantity, 0, now)
+            for (_index, line, quantity, _packs), lot_id in zip(lines, lot_ids, strict=True)
+        ],
+    )
+    reason = _("Donation #%(id)d from %(donor)s")
+    reasons = [
+        (reason % {"id": donation_id, "donor": name})[:200]
+        for donation_id, name in zip(donation_ids, names, strict=True)
+    ]
+    insert_rows(
+        StockMovement,
+        MOVEMENT_FIELDS,
+        [
+            (
+                site.pk,
+                lot_id,
+                line.item.pk,
+                quantity,
+                MovementKind.RECEIPT.value,
+                reasons[index],
+                actor.pk,
+                moment,
+                now,
+                line_id,
+                "",
+            )
+            for (index, line, quantity, _packs), line_id, lot_id in zip(
+                lines, line_ids, lot_ids, strict=True
+            )
+        ],
+    )
+    totals: dict[int, int] = defaultdict(int)
+    for _index, line, quantity, _packs in lines:
+        totals[line.item.pk] += quantity
+    _roll_up_receipts(site.pk, moment, totals)
+    by_donation: list[list[int]] = [[] for _id in donation_ids]
+    for (index, _line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True):
+        by_donation[index].append(line_id)
+    return [
+        ReceivedDonation(donation_id, ids)
+        for donation_id, ids in zip(donation_ids, by_donation, strict=True)
+    ]
