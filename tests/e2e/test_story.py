@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_dashboards import ALL_DRAWN
 
 STORIES = [
     pytest.param("zh-CN", "pulse-oximeter", id="zh-hans"),
@@ -96,6 +97,14 @@ def test_request_to_delivery_through_the_pages(new_page, screenshot, language, i
     assert worker.locator("h1 .badge.fulfilled").count() == 1  # 4 approved, 4 delivered
     cells = worker.locator("#approve-form tbody tr").first.locator("td")
     assert [cells.nth(i).inner_text().strip() for i in (1, 2, 5)] == ["5", "4", "4"]
+
+    # 7. The dashboards show it: the unit's status page and the coordinator's dashboard draw.
+    worker.goto(f"/dashboards/units/{unit}/")
+    worker.wait_for_function(ALL_DRAWN, timeout=30_000)
+    step(worker, "12-unit-dashboard-phone")
+    coordinator.goto("/dashboards/")
+    coordinator.wait_for_function(ALL_DRAWN, timeout=30_000)
+    step(coordinator, "13-coordinator-dashboard")
 
     for page in (staff, worker, coordinator):
         assert page.js_errors == []
