@@ -16,8 +16,9 @@ from inventory.exceptions import ValidationFailed
 from inventory.models import WRITE_OFF_REASONS, Lot
 from inventory.services import stock_adjust
 from logistics import schemas
-from logistics.models import Allocation, Shipment, ShipmentLine, ShipmentStatus
+from logistics.models import Allocation, ShipmentLine, ShipmentStatus
 from logistics.selectors import allocation_plan
+from logistics.selectors import visible_shipments as shipments_for
 from logistics.services import (
     AllocationInput,
     Receipt,
@@ -40,11 +41,7 @@ router = Router(tags=["distribution"])
 
 def visible_shipments(request: HttpRequest):
     lines = ShipmentLine.objects.select_related("item", "request_line").order_by("id")
-    return (
-        Shipment.objects.filter(served_unit__in=units_for(request.auth))
-        .select_related("site", "served_unit")
-        .prefetch_related(Prefetch("lines", queryset=lines))
-    )
+    return shipments_for(request.auth).prefetch_related(Prefetch("lines", queryset=lines))
 
 
 @router.post(

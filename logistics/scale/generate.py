@@ -2,7 +2,7 @@
 ledger (see world.py); `manage.py generate_scale_data` is the entry point."""
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -26,7 +26,3 @@ def generate(tier: Tier, *, seed: int, prefix: str = "") -> dict[str, int]:
     fill_ledger(world)
     write_balances(world)
     return world.writer.flush()
-
-
-def horizon(tier: Tier) -> date:
-    return timezone.localdate() - timedelta(days=tier.days)
