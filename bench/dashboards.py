@@ -1,32 +1,56 @@
-"""Benchmark: every dashboard figure's data read at 100,000 and 1,000,000 ledger movements
-on PostgreSQL — target ≤ 100 ms each, and no slower at 1M than at 100k.
+"""Benchmark: every dashboard figure's data read on PostgreSQL — target ≤ 100 ms each, and
+flat as the data grows.
 
 Run from the project root:  .venv/bin/python -m bench.dashboards   (see bench/README.md)
 
-It creates its own two databases (`bench_dashboards_100k`, `bench_dashboards_1m` on
-postgres://postgres@127.0.0.1:5432, or on the server of BENCH_DATABASE_URL; never `test`),
-fills them with `bench.dashboards_world`, and times each figure's selector
-(`dashboards.registry.FIGURES[...].load`) as the coordinator of the biggest organisation
-calls it — default window, the 14 days to today — beside the same question answered by a
-raw SQL GROUP BY over the ledger. Both sizes are measured in the same runs, one after the
-other, so a busy moment of the machine falls on both. More movements means a longer history
-(1,000 a day), not a busier day: what must not matter is how much happened before.
+Two comparisons, each in databases of its own on postgres://postgres@127.0.0.1:5432 (or the
+server of BENCH_DATABASE_URL; never `test`):
+
+- tiers: `generate_scale_data --tier medium` (100k movements) and `--tier large` (1M
+  movements, 100k requests) — a bigger deployment, with 4× the sites and busier days;
+- history: `bench.dashboards_world` at 100k and 1M movements — the same sites and the same
+  busy days, 10× the history (1,000 movements a day for 100 or 1,000 days).
+
+Each figure's selector (`dashboards.registry.FIGURES[...].load`) is timed as a coordinator of
+one organisation calls it — default window, the 14 days to today — beside the same question
+answered by a raw SQL GROUP BY over the ledger. The two worlds of a comparison are measured in
+the same runs, one after the other, so a busy moment of the machine falls on both.
 """
 
 import argparse
 import json
 import os
 import platform
+import resource
 import statistics
+import subprocess
+import sys
 import time
+import tracemalloc
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 TARGET_MS = 100.0
-FLAT_LIMIT = 1.5  # 1M ÷ 100k above this is more than noise
+FLAT_LIMIT = 1.5  # bigger ÷ smaller above this is more than noise
+GENERATE_TARGET_MIN = 60  # "minutes, not hours"
 RESULTS = Path(__file__).with_name("results-dashboards.json")
-SIZES = {"100k": 100_000, "1M": 1_000_000}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    worlds: tuple[str, str]  # smaller, bigger
+    about: str
+
+
+COMPARISONS = {
+    "tiers": Comparison("tiers", ("medium", "large"), "generator tiers"),
+    "history": Comparison("history", ("100k", "1M"), "same sites, 10× the history"),
+}
+HISTORY_MOVEMENTS = {"100k": 100_000, "1M": 1_000_000}
 
 
 def database(size: str) -> str:
@@ -96,15 +120,16 @@ REFERENCES = {
 
 
 class Reader:
-    """One size's database and the two readers measured there, with their scopes."""
+    """One world's database and the two readers measured there, with their scopes."""
 
-    def __init__(self, size: str, personas) -> None:
-        self.size, self.personas = size, personas
+    def __init__(self, world: str, personas) -> None:
+        self.world, self.personas = world, personas
 
     def prepare(self) -> None:
         """Scopes are built once (their querysets run on whichever database is in use)."""
         from dashboards.selectors import base_scope, narrow
 
+        use(database(self.world))
         self.coordinator = narrow(base_scope(self.personas.coordinator))
         self.worker = narrow(base_scope(self.personas.worker), unit_id=self.personas.worker_unit)
         self.params = {
@@ -115,9 +140,15 @@ class Reader:
             "cover": self.coordinator.end - timedelta(days=14),
         }
 
+    def load_all(self) -> None:
+        from dashboards.registry import FIGURES, UNIT_PAGE
+
+        for name, spec in FIGURES.items():
+            spec.load(self.worker if name in UNIT_PAGE else self.coordinator)
+
 
 def measure(readers: list[Reader], runs: int) -> dict[str, dict[str, tuple]]:
-    """Per size and figure, milliseconds of our data read and of its ledger reference:
+    """Per world and figure, milliseconds of our data read and of its ledger reference:
     (median ours, median ledger, min ours, min ledger).
 
     Each timed call follows an untimed one of the same read: right after a ledger GROUP BY
@@ -128,17 +159,17 @@ def measure(readers: list[Reader], runs: int) -> dict[str, dict[str, tuple]]:
 
     from dashboards.registry import FIGURES, UNIT_PAGE
 
-    times = {r.size: {name: ([], []) for name in FIGURES} for r in readers}
+    times = {r.world: {name: ([], []) for name in FIGURES} for r in readers}
     for run in range(runs + 1):  # the first run warms the caches and is not counted
         for reader in readers:
-            use(database(reader.size))
+            use(database(reader.world))
             for name, spec in FIGURES.items():
                 scope = reader.worker if name in UNIT_PAGE else reader.coordinator
                 for timed in (False, True):
                     started = time.perf_counter()
                     spec.load(scope)
                     if timed and run:
-                        times[reader.size][name][0].append((time.perf_counter() - started) * 1e3)
+                        times[reader.world][name][0].append((time.perf_counter() - started) * 1e3)
                 for timed in (False, True):
                     with connection.cursor() as cursor:
                         started = time.perf_counter()
@@ -146,13 +177,13 @@ def measure(readers: list[Reader], runs: int) -> dict[str, dict[str, tuple]]:
                         cursor.fetchall()
                         if timed and run:
                             elapsed = (time.perf_counter() - started) * 1e3
-                            times[reader.size][name][1].append(elapsed)
+                            times[reader.world][name][1].append(elapsed)
     return {
-        size: {
+        world: {
             name: (statistics.median(ours), statistics.median(ledger), min(ours), min(ledger))
             for name, (ours, ledger) in figures.items()
         }
-        for size, figures in times.items()
+        for world, figures in times.items()
     }
 
 
@@ -162,7 +193,7 @@ def scope_cost(reader: Reader, runs: int) -> float:
 
     from dashboards.selectors import base_scope, narrow
 
-    use(database(reader.size))
+    use(database(reader.world))
     values = []
     for _ in range(runs + 1):
         user = get_user_model().objects.get(pk=reader.personas.coordinator.pk)
@@ -172,15 +203,35 @@ def scope_cost(reader: Reader, runs: int) -> float:
     return statistics.median(values[1:])
 
 
+def live_lots(reader: Reader) -> int:
+    from inventory.models import StockBalance
+
+    use(database(reader.world))
+    return StockBalance.objects.filter(site_id__in=reader.params["sites"], on_hand__gt=0).count()
+
+
+def read_memory(reader: Reader) -> float:
+    """Peak MiB Python allocates reading every figure once (tracemalloc slows the reads, so
+    it is never on while timing)."""
+    use(database(reader.world))
+    reader.load_all()  # warm: the first read pays for imports and compiled queries
+    tracemalloc.start()
+    try:
+        reader.load_all()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
 def check(personas) -> str:
-    """The generated history is consistent: balances = ledger, roll-up = ledger (3 sites)."""
-    from inventory.models import Site
-    from inventory.selectors import ledger_mismatches
+    """The generated data is consistent: balances = ledger, roll-up = ledger (3 sites)."""
+    from inventory.models import DailyStockRollup, Site
+    from inventory.selectors import balance_lot_mismatches, ledger_mismatches
     from inventory.services.ledger import rollups_from_ledger
 
     assert ledger_mismatches() == [], "balances disagree with the ledger"
-    from inventory.models import DailyStockRollup
-
+    assert balance_lot_mismatches() == [], "balances disagree with their lots"
     for site_id in Site.objects.order_by("pk").values_list("pk", flat=True)[:3]:
         stored = {
             (r.day, r.item_id): (r.received, r.dispatched, r.other_change, r.on_hand)
@@ -207,86 +258,124 @@ def row(name, value, unit, reference, reference_value, target=None, met=None) ->
     }
 
 
-# Indexes the request and shipment tables do not have (yet): without them a window on
-# requests or shipments reads every request of the units in view, which grows with history.
-# Asked of their owners; measured here as a second pass, on the same data.
-PROPOSED_INDEXES = [
-    "CREATE INDEX bench_request_unit_submitted ON requests_supplyrequest "
-    "(served_unit_id, submitted_at)",
-    "CREATE INDEX bench_request_decided ON requests_supplyrequest (decided_at)",
-    "CREATE INDEX bench_shipment_unit_delivered ON logistics_shipment "
-    "(served_unit_id, delivered_at)",
-    "CREATE INDEX bench_shipment_site_dispatched ON logistics_shipment (site_id, dispatched_at)",
-]
-SCHEMAS = {"as is": "schema as migrated", "+ indexes": "with the proposed request/shipment indexes"}
+def generate_tier(tier: str, seed: int) -> tuple[float, float]:
+    """`manage.py generate_scale_data` in a process of its own, into the tier's database:
+    (seconds, peak resident MiB of that process)."""
+    env = {**os.environ, "DATABASE_URL": server_url(database(tier)), "DEBUG": "true"}
+    command = [sys.executable, "manage.py", "generate_scale_data", "--tier", tier]
+    started = time.perf_counter()
+    with open(os.devnull, "w") as quiet:
+        child = subprocess.Popen([*command, "--seed", str(seed)], cwd=ROOT, env=env, stdout=quiet)
+        _pid, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"generate_scale_data --tier {tier} failed")
+    # ru_maxrss is in KiB on Linux.
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--seed", type=int, default=2020)
-    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
-    args = parser.parse_args()
+def tier_personas(tier: str, seed: int):
+    """A coordinator of the generated tier's first organisation (5 sites, 25-30 served
+    units in both tiers) and a community worker for its busiest served unit."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
 
-    os.environ["DATABASE_URL"] = server_url(database(args.sizes[0]))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
-    import django
+    from bench.dashboards_world import Personas
+    from inventory.models import Organisation, OrganisationMembership, StockMovement
+    from logistics.scale.tiers import TIERS
+    from supply_requests.models import ServedUnit, ServedUnitMembership
 
-    django.setup()
+    User = get_user_model()
+    organisation_code = f"s{seed}-org-0"
+    coordinator = User.objects.create(username="bench-coordinator")
+    OrganisationMembership.objects.create(
+        user=coordinator,
+        organisation=Organisation.objects.get(code=organisation_code),
+        role="coordinator",
+    )
+    busiest = (
+        ServedUnit.objects.filter(organisations__code=organisation_code, kind="community")
+        .annotate(shipped=Count("shipments"))
+        .order_by("-shipped", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    worker = User.objects.create(username="bench-worker")
+    ServedUnitMembership.objects.create(user=worker, served_unit_id=busiest)
+    return Personas(coordinator, worker, busiest, StockMovement.objects.count(), TIERS[tier].days)
+
+
+def build(comparison: Comparison, world: str, seed: int) -> tuple[Reader, list[dict]]:
     from django.core.management import call_command
     from django.db import connection
 
     from bench.dashboards_world import build_world
 
-    readers = []
-    for size in args.sizes:
-        connection.close()
-        recreate_database(database(size))
-        use(database(size))
-        call_command("migrate", verbosity=0)
+    connection.close()
+    recreate_database(database(world))
+    use(database(world))
+    call_command("migrate", verbosity=0)
+    extra = []
+    if comparison.name == "tiers":
+        seconds, peak = generate_tier(world, seed)
+        personas = tier_personas(world, seed)
+        extra = [
+            row(
+                f"generate_scale_data --tier {world}, time",
+                seconds / 60,
+                "min",
+                None,
+                None,
+                f"<= {GENERATE_TARGET_MIN} min",
+                seconds / 60 <= GENERATE_TARGET_MIN,
+            ),
+            row(f"generate_scale_data --tier {world}, peak memory (RSS)", peak, "MiB", None, None),
+        ]
+    else:
         started = time.perf_counter()
-        personas = build_world(movements=SIZES[size], seed=args.seed, today=date.today())
-        print(
-            f"{size}: {personas.movements:,} movements over {personas.days} days built in "
-            f"{time.perf_counter() - started:.0f} s; {check(personas)}"
-        )
-        readers.append(Reader(size, personas))
+        personas = build_world(movements=HISTORY_MOVEMENTS[world], seed=seed, today=date.today())
+        seconds = time.perf_counter() - started
+    print(
+        f"{world}: {personas.movements:,} movements over {personas.days} days built in "
+        f"{seconds:.0f} s; {check(personas)}",
+        flush=True,
+    )
+    return Reader(world, personas), extra
+
+
+def compare(comparison: Comparison, seed: int, runs: int) -> list[dict]:
+    readers, results = [], []
+    for world in comparison.worlds:
+        reader, extra = build(comparison, world, seed)
+        results.extend(extra)
+        readers.append(reader)
     for reader in readers:
-        use(database(reader.size))
         reader.prepare()
-
-    medians: dict[str, dict[str, dict[str, tuple]]] = {}
-    for schema in SCHEMAS:
-        if schema == "+ indexes":
-            for reader in readers:
-                use(database(reader.size))
-                with connection.cursor() as cursor:
-                    for statement in PROPOSED_INDEXES:
-                        cursor.execute(statement)
-                    cursor.execute("ANALYZE")
-        medians[schema] = measure(readers, args.runs)
-
-    results = []
-    for schema, label in SCHEMAS.items():
-        for size, figures in medians[schema].items():
-            reference = f"raw SQL GROUP BY over the ledger, {size}, same runs"
-            for name, (ours, ledger, _least, _least_ledger) in figures.items():
-                results.append(
-                    row(
-                        f"{name} data read @{size}, {label}, median of {args.runs}",
-                        ours,
-                        "ms",
-                        reference,
-                        ledger,
-                        f"<= {TARGET_MS:g} ms",
-                        ours <= TARGET_MS,
-                    )
+    medians = measure(readers, runs)
+    small, big = comparison.worlds
+    for world, figures in medians.items():
+        reference = f"raw SQL GROUP BY over the ledger, {world}, same runs"
+        for name, (ours, ledger, _least, _least_ledger) in figures.items():
+            results.append(
+                row(
+                    f"{name} data read @{world} ({comparison.about}), median of {runs}",
+                    ours,
+                    "ms",
+                    reference,
+                    ledger,
+                    f"<= {TARGET_MS:g} ms",
+                    ours <= TARGET_MS,
                 )
+            )
     for reader in readers:
-        scope = scope_cost(reader, args.runs)
+        # What the stock reads are proportional to: the lots on the reader's shelves now.
+        results.append(
+            row(f"lots holding stock at the coordinator's sites @{reader.world}",
+                live_lots(reader), "lots", None, None)
+        )  # fmt: skip
+        scope = scope_cost(reader, runs)
         results.append(
             row(
-                f"scope (roles, sites, directory, window) @{reader.size}",
+                f"scope (roles, sites, directory, window) @{reader.world}",
                 scope,
                 "ms",
                 None,
@@ -295,45 +384,81 @@ def main() -> None:
                 scope <= TARGET_MS,
             )
         )
-    both = len(readers) == 2
-    if both:
-        for schema, label in SCHEMAS.items():
-            for name, (*_medians, large, ledger_large) in medians[schema]["1M"].items():
-                *_medians, small, ledger_small = medians[schema]["100k"][name]
-                results.append(
-                    row(
-                        f"{name} 1M ÷ 100k (fastest of {args.runs} runs each), {label}",
-                        large / small,
-                        "×",
-                        "the ledger GROUP BY's own 1M ÷ 100k",
-                        ledger_large / ledger_small,
-                        f"<= {FLAT_LIMIT:g}×",
-                        large / small <= FLAT_LIMIT,
-                    )
-                )
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-
-    print(
-        f"\nPostgreSQL, Python {platform.python_version()}, {os.cpu_count()} cores; medians of "
-        f"{args.runs} runs in ms; ledger = raw SQL GROUP BY over the ledger; target ≤ 100 ms;\n"
-        "1M÷100k compares the fastest run of each size (a 3 ms read's median moves ±50 % with "
-        "the machine's other load, its fastest run does not)"
-    )
-    for schema, label in SCHEMAS.items():
-        table = medians[schema]
-        print(f"\n{label}")
-        header = f"{'figure':<17}" + "".join(f"{'ours ' + s:>10}{'ledger ' + s:>12}" for s in table)
-        print(header + (f"{'1M÷100k':>9}{'ledger':>8}" if both else ""))
-        for name in table[args.sizes[0]]:
-            line = f"{name:<17}" + "".join(
-                f"{table[s][name][0]:>10.1f}{table[s][name][1]:>12.1f}" for s in table
+    for name, (*_medians, large, ledger_large) in medians[big].items():
+        *_medians, least, ledger_least = medians[small][name]
+        results.append(
+            row(
+                f"{name} {big} ÷ {small} (fastest of {runs} runs each)",
+                large / least,
+                "×",
+                f"the ledger GROUP BY's own {big} ÷ {small}",
+                ledger_large / ledger_least,
+                f"<= {FLAT_LIMIT:g}×",
+                large / least <= FLAT_LIMIT,
             )
-            if both:
-                line += f"{table['1M'][name][2] / table['100k'][name][2]:>8.2f}×"
-                line += f"{table['1M'][name][3] / table['100k'][name][3]:>7.1f}×"
-            print(line)
+        )
+    results.append(
+        row(
+            f"dashboard reads, every figure once @{big}, peak memory (tracemalloc)",
+            read_memory(readers[-1]),
+            "MiB",
+            None,
+            None,
+        )
+    )
+    print_comparison(comparison, medians, runs)
+    return results
+
+
+def print_comparison(comparison: Comparison, medians: dict, runs: int) -> None:
+    small, big = comparison.worlds
+    print(
+        f"\n{comparison.about}: medians of {runs} runs in ms; ledger = raw SQL GROUP BY over "
+        f"the ledger; {big}÷{small} compares each world's fastest run"
+    )
+    header = f"{'figure':<17}" + "".join(f"{'ours ' + w:>13}{'ledger ' + w:>14}" for w in medians)
+    print(header + f"{big + '÷' + small:>13}{'ledger':>8}")
+    for name in medians[small]:
+        line = f"{name:<17}" + "".join(
+            f"{medians[w][name][0]:>13.1f}{medians[w][name][1]:>14.1f}" for w in medians
+        )
+        line += f"{medians[big][name][2] / medians[small][name][2]:>12.2f}×"
+        line += f"{medians[big][name][3] / medians[small][name][3]:>7.1f}×"
+        print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--compare", nargs="+", choices=list(COMPARISONS), default=list(COMPARISONS)
+    )
+    args = parser.parse_args()
+
+    first = COMPARISONS[args.compare[0]].worlds[0]
+    os.environ["DATABASE_URL"] = server_url(database(first))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
+    import django
+
+    django.setup()
+
+    results = []
+    for name in args.compare:
+        results.extend(compare(COMPARISONS[name], args.seed, args.runs))
+    results.append(
+        row(
+            "dashboards benchmark process, peak memory (RSS)",
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "MiB",
+            None,
+            None,
+        )
+    )
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nPostgreSQL, Python {platform.python_version()}, {os.cpu_count()} cores")
     missed = [r["name"] for r in results if r["met"] is False]
-    print(f"\nnot met: {'; '.join(missed)}" if missed else "\nverdict: every target MET")
+    print(f"not met: {'; '.join(missed)}" if missed else "verdict: every target MET")
     print(f"results written to {RESULTS}")
 
 

@@ -105,9 +105,10 @@ class History:
             "day site_id item_id received dispatched other_change on_hand",
         )
         self.balances = Table(
-            "inventory_stockbalance", "site_id lot_id item_id on_hand reserved updated_at"
+            "inventory_stockbalance", "site_id lot_id item_id expiry on_hand reserved updated_at"
         )
         self.stock: dict[int, int] = {}
+        self.expiry: dict[int, date | None] = {}
         self.home: dict[int, tuple[int, int]] = {}
         self.shelf: dict[tuple[int, int], list[int]] = defaultdict(list)
         self.on_hand: dict[tuple[int, int], int] = defaultdict(int)
@@ -129,6 +130,7 @@ class History:
         expiry = day + timedelta(days=self.rng.randint(10, 400)) if expires else None
         self.lots.write(lot, item, donor, "", expiry, day)
         self.home[lot], self.stock[lot] = (site, item), 0
+        self.expiry[lot] = expiry
         self.shelf[(site, item)].append(lot)
         rng = self.rng
         self.move(
@@ -266,7 +268,7 @@ class History:
         stamp = self.now.isoformat()
         for lot, quantity in self.stock.items():
             site, item = self.home[lot]
-            self.balances.write(site, lot, item, quantity, 0, stamp)
+            self.balances.write(site, lot, item, self.expiry[lot], quantity, 0, stamp)
         for table in (
             self.lots,
             self.requests,

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from inventory.models import Site, StockBalance, StockMovement
 from inventory.permissions import User, organisation_ids_for
@@ -38,6 +38,22 @@ def ledger_mismatches() -> list[LedgerMismatch]:
         if total != 0
     )
     return mismatches
+
+
+def balance_lot_mismatches() -> list[tuple[int, int]]:
+    """(site, lot) of every balance whose copy of its lot's item or expiry differs from the
+    lot (the copies are made with the row and never change; see `StockBalance.expiry`)."""
+    differs = (
+        ~Q(item_id=F("lot__item_id"))
+        | Q(expiry__isnull=True, lot__expiry__isnull=False)
+        | Q(expiry__isnull=False, lot__expiry__isnull=True)
+        | (Q(expiry__isnull=False, lot__expiry__isnull=False) & ~Q(expiry=F("lot__expiry")))
+    )
+    return list(
+        StockBalance.objects.filter(differs)
+        .order_by("site_id", "lot_id")
+        .values_list("site_id", "lot_id")
+    )
 
 
 def sites_for(user: User) -> QuerySet[Site]:

@@ -158,8 +158,8 @@ def expiring_balances(*, today: date, window_days: int) -> QuerySet[StockBalance
         StockBalance.objects.filter(
             on_hand__gt=0,
             site__is_active=True,
-            lot__expiry__isnull=False,
-            lot__expiry__lte=today + timedelta(days=window_days),
+            expiry__isnull=False,
+            expiry__lte=today + timedelta(days=window_days),
         )
         .select_related("site", "lot", "item")
         .order_by("site_id", "lot_id")

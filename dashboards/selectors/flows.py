@@ -47,7 +47,7 @@ def donation_flow(scope: Scope) -> list[Gift]:
         shipment__served_unit_id__in=scope.unit_ids,
     )
     if scope.can_see_stock and scope.unit is None:
-        lines = lines.filter(shipment__site__in=scope.sites)
+        lines = lines.filter(shipment__site_id__in=scope.site_ids)
     if scope.category:
         lines = lines.filter(item__category=scope.category)
     lost = Q(discrepancy_reason__in=[DiscrepancyReason.LOST, DiscrepancyReason.DAMAGED])

@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from dashboards.selectors.scope import Scope, lot_expiry
-from inventory.models import Item, Site, StockBalance
+from dashboards.selectors.scope import Scope
+from inventory.models import Item, StockBalance
 from inventory.permissions import User
 from inventory.selectors import sites_for
 from supply_requests.models import (
@@ -91,16 +91,10 @@ def _summarise(
         ).values_list("item_id", flat=True)
     )
     out_of_stock = sum(1 for item_id in stocked | wanted if available.get(item_id, 0) <= 0)
-    # Each lot on the shelves is looked up by its key (`lot_expiry`): joined, the planner
-    # tends to read the whole lot table, which grows with every donation ever received.
-    horizon = as_of + timedelta(days=30)
-    expiring = sum(
-        on_hand
-        for on_hand, expiry in balances.filter(on_hand__gt=0)
-        .annotate(expiry=lot_expiry())
-        .values_list("on_hand", "expiry")
-        if expiry is not None and as_of <= expiry <= horizon
-    )
+    # The balance's own copy of its lot's expiry: no lot table in the read.
+    expiring = balances.filter(
+        on_hand__gt=0, expiry__gte=as_of, expiry__lte=as_of + timedelta(days=30)
+    ).aggregate(total=Sum("on_hand"))["total"]
     return Summary(
         as_of=as_of,
         open_requests=open_requests,
@@ -113,18 +107,18 @@ def _summarise(
     )
 
 
-def _balances_at(sites: QuerySet[Site]) -> QuerySet[StockBalance]:
-    """The balances of these sites, named by id (one query): with the ids as constants each
-    per-item probe in `_summarise` is a tight (item, site) index lookup; with a subquery
-    the database reads every balance the item ever had, anywhere."""
-    return StockBalance.objects.filter(site_id__in=list(sites.values_list("pk", flat=True)))
+def _balances_at(site_ids: list[int]) -> QuerySet[StockBalance]:
+    """The balances of these sites, named by id: with the ids as constants each per-item
+    probe in `_summarise` is a tight (item, site) index lookup; with a subquery the database
+    reads every balance the item ever had, anywhere."""
+    return StockBalance.objects.filter(site_id__in=site_ids)
 
 
 def summary(*, user: User, as_of: date | None = None) -> Summary:
     """The coordinator's KPI tiles, as of the end of `as_of` (today by default)."""
     return _summarise(
         requests=SupplyRequest.objects.filter(served_unit__in=units_for(user)),
-        balances=_balances_at(sites_for(user)),
+        balances=_balances_at(list(sites_for(user).values_list("pk", flat=True))),
         lines=SupplyRequestLine.objects.all(),
         as_of=as_of or timezone.localdate(),
     )
@@ -134,7 +128,7 @@ def kpis(scope: Scope) -> Summary:
     """The same numbers over a dashboard's scope: its sites and units, its category, as of
     the last day shown."""
     requests = SupplyRequest.objects.filter(served_unit_id__in=scope.unit_ids)
-    balances = _balances_at(scope.sites if scope.can_see_stock else Site.objects.none())
+    balances = _balances_at(scope.site_ids if scope.can_see_stock else [])
     lines = SupplyRequestLine.objects.all()
     if scope.category:
         requests = requests.filter(

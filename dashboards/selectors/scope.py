@@ -9,12 +9,13 @@ see. Building it costs a fixed handful of queries (the roles, the sites, the dir
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from inventory.models import DailyStockRollup, Lot, Site
+from inventory.models import DailyStockRollup, Site
 from inventory.permissions import User
 from inventory.selectors import sites_for
 from logistics.models import Shipment
@@ -102,6 +103,13 @@ class Scope:
     unit: UnitNode | None = None
     category: str | None = None
 
+    @cached_property
+    def site_ids(self) -> list[int]:
+        """The sites' ids, read once per scope. Stock reads name them as constants: given
+        the sites as a subquery, the planner cannot see how few they are and scans every
+        balance of every organisation (measured: 65 ms instead of 20 at the large tier)."""
+        return list(self.sites.values_list("pk", flat=True))
+
     @property
     def can_see_stock(self) -> bool:
         """Organisation staff, coordinators and administrators; community workers hold no
@@ -137,13 +145,6 @@ class Scope:
     @property
     def end(self) -> datetime:
         return timezone.make_aware(datetime.combine(self.date_to, time.max))
-
-
-def lot_expiry() -> Subquery:
-    """A balance's lot expiry as a per-row lookup by primary key. Dashboard reads touch the
-    few balances holding stock; joined to lots instead, the planner (misjudging how few)
-    often reads the whole lot table — one row per donation line ever received."""
-    return Subquery(Lot.objects.filter(pk=OuterRef("lot_id")).values("expiry")[:1])
 
 
 def load_directory(units: QuerySet[ServedUnit]) -> Directory:

@@ -9,11 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, IntegerField, Sum, Value, When
 
-from dashboards.selectors.scope import WINDOW_DAYS, Scope, lot_expiry
+from dashboards.selectors.scope import WINDOW_DAYS, Scope
 from inventory.models import DailyStockRollup, Item, Site, StockBalance
 
 
@@ -66,9 +65,9 @@ ITEM_FIELDS = ("item_id", "item__name_zh", "item__name_en", "item__category", "i
 def stock_on_hand(scope: Scope) -> list[StockLine]:
     """Stock now per site and item, with the dispatches of the 14 days ending at the last day
     shown (two queries: balances, roll-up)."""
-    balances = StockBalance.objects.filter(site__in=scope.sites)
+    balances = StockBalance.objects.filter(site_id__in=scope.site_ids)
     rollups = DailyStockRollup.objects.filter(
-        site__in=scope.sites,
+        site_id__in=scope.site_ids,
         day__gt=scope.date_to - timedelta(days=WINDOW_DAYS),
         day__lte=scope.date_to,
     )
@@ -122,10 +121,10 @@ def _carried_in(scope: Scope, before: date) -> dict[int, int]:
     item, the last roll-up row before that day — one index probe per site × item pair
     (a correlated subquery on the (site, item, day) index), so the cost grows with sites ×
     items, never with the days or movements before."""
-    try:
-        sites_sql, sites_params = scope.sites.values("pk").query.sql_with_params()
-    except EmptyResultSet:  # no sites at all: nothing to carry
+    site_ids = scope.site_ids
+    if not site_ids:  # no sites at all: nothing to carry
         return {}
+    sites_sql = ", ".join(["%s"] * len(site_ids))
     category_sql = "AND i.category = %s" if scope.category else ""
     table = DailyStockRollup._meta.db_table
     sql = f"""
@@ -141,7 +140,7 @@ def _carried_in(scope: Scope, before: date) -> dict[int, int]:
         WHERE pairs.on_hand IS NOT NULL
         GROUP BY pairs.item_id
     """
-    params = [before, *sites_params, *([scope.category] if scope.category else [])]
+    params = [before, *site_ids, *([scope.category] if scope.category else [])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {item_id: total for item_id, total in cursor.fetchall() if total}
@@ -153,7 +152,7 @@ def stock_over_time(scope: Scope) -> list[StockDay]:
     before forward."""
     carried = _carried_in(scope, scope.date_from)
     rows = DailyStockRollup.objects.filter(
-        site__in=scope.sites, day__gte=scope.date_from, day__lte=scope.date_to
+        site_id__in=scope.site_ids, day__gte=scope.date_from, day__lte=scope.date_to
     )
     if scope.category:
         rows = rows.filter(item__category=scope.category)
@@ -203,10 +202,9 @@ def expiry_horizon(scope: Scope) -> list[ExpiryLine]:
     """Stock on hand with an expiry date, per item and bucket — already expired, within 30
     days, 31 to 90, beyond 90 — counted from the last day shown (one query)."""
     as_of = scope.date_to
-    balances = (
-        StockBalance.objects.filter(site__in=scope.sites, on_hand__gt=0)
-        .annotate(expiry=lot_expiry())
-        .filter(expiry__isnull=False)
+    # The balance's own copy of its lot's expiry: no look-up per lot on the shelves.
+    balances = StockBalance.objects.filter(
+        site_id__in=scope.site_ids, on_hand__gt=0, expiry__isnull=False
     )
     if scope.category:
         balances = balances.filter(item__category=scope.category)

@@ -42,7 +42,7 @@ DONATION_FIELDS = ("organisation_id", "site_id", "donor_id", "received_at", "ref
 DONATION_FIELDS += ("note", "recorded_by_id", "created_at")
 LINE_FIELDS = ("donation_id", "item_id", "quantity", "pack_name", "pack_count", "batch", "expiry")
 LOT_FIELDS = ("item_id", "donation_line_id", "donor_id", "batch", "expiry", "received_at")
-BALANCE_FIELDS = ("site_id", "lot_id", "item_id", "on_hand", "reserved", "updated_at")
+BALANCE_FIELDS = ("site_id", "lot_id", "item_id", "expiry", "on_hand", "reserved", "updated_at")
 MOVEMENT_FIELDS = ("site_id", "lot_id", "item_id", "quantity", "kind", "reason", "actor_id")
 MOVEMENT_FIELDS += ("occurred_at", "created_at", "donation_line_id", "document_type")
 
@@ -242,7 +242,7 @@ def donation_receive_bulk(
         StockBalance,
         BALANCE_FIELDS,
         [
-            (site.pk, lot_id, line.item.pk, quantity, 0, now)
+            (site.pk, lot_id, line.item.pk, line.expiry, quantity, 0, now)
             for (_index, line, quantity, _packs), lot_id in zip(lines, lot_ids, strict=True)
         ],
     )

@@ -53,11 +53,11 @@ def lock_balances(keys: Iterable[tuple[int, int]], *, create: bool) -> dict:
         query = StockBalance.objects.select_for_update().filter(site_id=site_id, lot_id=lot_id)
         balance = query.first()
         if balance is None and create:
-            item_id = Lot.objects.values_list("item_id", flat=True).get(pk=lot_id)
+            item_id, expiry = Lot.objects.values_list("item_id", "expiry").get(pk=lot_id)
             # get_or_create survives a concurrent insert of the same row: the loser's
             # IntegrityError is caught inside a savepoint and the row is read instead.
             StockBalance.objects.get_or_create(
-                site_id=site_id, lot_id=lot_id, defaults={"item_id": item_id}
+                site_id=site_id, lot_id=lot_id, defaults={"item_id": item_id, "expiry": expiry}
             )
             balance = query.get()
         if balance is not None:

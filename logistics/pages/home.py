@@ -49,8 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["short"] = shortages(user)[:10]
         context["expiring"] = (
             balances_for(user)
-            .filter(on_hand__gt=0, lot__expiry__lte=today + timedelta(days=30))
-            .order_by("lot__expiry")[:10]
+            .filter(on_hand__gt=0, expiry__lte=today + timedelta(days=30))
+            .order_by("expiry", "lot_id")[:10]
         )
         context["recent_donations"] = (
             Donation.objects.filter(site__in=sites_for(user))

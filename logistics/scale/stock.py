@@ -41,7 +41,7 @@ def receive(world: World, site: int, item: int, quantity: int, when: datetime) -
         received_at=when.date(),
     )
     add_movement(world, site, lot, item, quantity, "receipt", when, donation_line_id=line)
-    stock = LotStock(lot, site, item, quantity, received=when)
+    stock = LotStock(lot, site, item, quantity, received=when, expiry=expiry)
     world.lots[(site, item)].append(stock)
     return stock
 
@@ -176,7 +176,9 @@ def fill_ledger(world: World) -> None:
             (s for s in world.lots[(target, stock.item_id)] if s.lot_id == stock.lot_id), None
         )
         if moved is None:
-            moved = LotStock(stock.lot_id, target, stock.item_id, 0, received=when)
+            moved = LotStock(
+                stock.lot_id, target, stock.item_id, 0, received=when, expiry=stock.expiry
+            )
             world.lots[(target, stock.item_id)].append(moved)
             stocked.append(moved)
         moved.on_hand += quantity
@@ -191,6 +193,7 @@ def write_balances(world: World) -> None:
                 site_id=stock.site_id,
                 lot_id=stock.lot_id,
                 item_id=stock.item_id,
+                expiry=stock.expiry,
                 on_hand=stock.on_hand,
                 reserved=stock.reserved,
                 updated_at=world.end,

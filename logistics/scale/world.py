@@ -10,7 +10,7 @@ movements written (`verify_ledger` stays clean) and every database constraint ho
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from inventory import models as inv
 from logistics.scale.tiers import Tier
@@ -42,6 +42,7 @@ class LotStock:
     on_hand: int
     reserved: int = 0
     received: datetime | None = None
+    expiry: date | None = None
 
 
 @dataclass

@@ -19,7 +19,7 @@ from inventory.models import (
     StockBalance,
     StockMovement,
 )
-from inventory.selectors import ledger_mismatches
+from inventory.selectors import balance_lot_mismatches, ledger_mismatches
 from inventory.services import (
     DonationInput,
     DonationLineInput,
@@ -124,6 +124,7 @@ class BulkMatchesOneByOne(TestCase):
         assert snapshot(in_bulk) == snapshot(one_by_one)
         assert [len(r.line_ids) for r in received] == [len(d.lines) for d in inputs]
         assert ledger_mismatches() == []
+        assert balance_lot_mismatches() == []
 
 
 @pytest.fixture
