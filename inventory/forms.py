@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inventory.models import AdjustmentReason, Item, ItemAlias
 
@@ -112,8 +113,8 @@ class AdjustmentForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    from_site = forms.ChoiceField(label=_("From"))
-    to_site = forms.ChoiceField(label=_("To"))
+    from_site = forms.ChoiceField(label=pgettext_lazy("transfer", "From"))
+    to_site = forms.ChoiceField(label=pgettext_lazy("transfer", "To"))
     lot = forms.IntegerField(label=_("Lot number"), min_value=1)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from inventory.exceptions import DomainError, NotPermitted
@@ -102,13 +102,15 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
         return redirect(request.POST.get("back") or "pages:shortages")
     try:
         created = allocation_commit(actor=request.user, allocations=picks)
+        lines = len({p.request_line_id for p in picks})
         messages.success(
             request,
-            _("Reserved %(qty)d units on %(n)d request lines.")
-            % {
-                "qty": sum(a.quantity for a in created),
-                "n": len({p.request_line_id for p in picks}),
-            },
+            ngettext(
+                "Reserved %(qty)d units on %(n)d request line.",
+                "Reserved %(qty)d units on %(n)d request lines.",
+                lines,
+            )
+            % {"qty": sum(a.quantity for a in created), "n": lines},
         )
         return redirect("pages:dispatch")
     except NotPermitted as exc:

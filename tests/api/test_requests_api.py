@@ -1,4 +1,4 @@
-from tests.factories import ServedUnitFactory
+from tests.factories import ItemFactory, ServedUnitFactory
 
 
 def test_served_units_filter_by_district_kind_and_parent(api_coordinator, organisation):
@@ -45,3 +45,27 @@ def test_approve_must_name_lines_once(api_worker, api_coordinator, make_request)
     twice = [{"id": line, "quantity_approved": 1}, {"id": line, "quantity_approved": 2}]
     response = api_coordinator.post(f"/requests/{request.pk}/approve", {"lines": twice})
     assert response.status_code == 422
+
+
+def test_a_new_request_is_answered_as_a_get_of_it_would_be(api_worker, unit, item):
+    """The 201 is built from what the service wrote, not read back: it must say exactly
+    what a later GET says — every line, in order, and the history."""
+    other = ItemFactory(code="rice", name_zh="大米")
+    response = api_worker.post(
+        "/requests",
+        {
+            "served_unit": unit.pk,
+            "priority": "high",
+            "people_served": 80,
+            "reason": "隔离户",
+            "lines": [
+                {"item": item.code, "quantity": 50, "note": "N95"},
+                {"item": other.code, "quantity": None},
+            ],
+        },
+    )
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert [line["item"] for line in created["lines"]] == [item.code, other.code]
+    assert [(h["from"], h["to"], h["by"]) for h in created["history"]] == [("", "draft", "worker")]
+    assert api_worker.get(f"/requests/{created['id']}").json() == created
