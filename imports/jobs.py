@@ -200,6 +200,11 @@ def _finish(job: ImportJob, status: str, plan=None, error: str = "") -> ImportJo
     return job
 
 
+def job_fail(job: ImportJob, error: str) -> ImportJob:
+    """Give up on a job, saying why (nothing of it was written)."""
+    return _finish(job, ImportStatus.FAILED, error=error)
+
+
 def job_check(job: ImportJob) -> ImportJob:
     """The preview: every row's outcome and the totals, nothing written. READY, or FAILED
     when the file cannot be read at all."""
@@ -219,7 +224,7 @@ def job_start(job: ImportJob) -> bool:
     """Claim a checked job for importing; False if it was not ready or someone else already
     confirmed it (the conditional update's row count says who won)."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
-        status=ImportStatus.IMPORTING, rows_done=0
+        status=ImportStatus.IMPORTING, rows_done=0, deliveries=0
     )
     return claimed == 1
 

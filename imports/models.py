@@ -65,6 +65,10 @@ class ImportJob(models.Model):
     # Per row: [row number, status, message, summary]; the preview and the final report.
     report = models.JSONField(_("row report"), default=list, blank=True)
     error = models.TextField(_("why it failed"), blank=True)
+    # Deliveries of the current step's Celery task. Tasks are acknowledged late, so a sheet
+    # that kills its worker (out of memory, say) is delivered again; `imports.tasks` fails
+    # the job after a few rather than letting it take every worker down in turn.
+    deliveries = models.PositiveSmallIntegerField(_("task deliveries"), default=0, editable=False)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

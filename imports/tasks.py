@@ -2,25 +2,52 @@
 
 Queued with `transaction.on_commit` by `job_queue_check` / `job_queue_run`, so a worker never
 looks for a job that is not committed yet. Without a broker they run eagerly in-process.
+
+Tasks are acknowledged late (settings), so one whose worker dies is delivered again. Each
+delivery is counted on the job; after MAX_DELIVERIES the job fails with its reason instead of
+running again — a sheet that kills its worker would otherwise take every worker down in
+turn. The import itself is one transaction, so a killed run has written nothing.
 """
 
 from celery import shared_task
+from django.db.models import F
+from django.utils.translation import gettext as _
 
-from imports.jobs import job_check, job_run
+from imports.jobs import job_check, job_fail, job_run
 from imports.models import ImportJob, ImportStatus
+
+MAX_DELIVERIES = 3
+
+
+def _deliver(job_id: int, step: str) -> ImportJob | None:
+    """Count this delivery of a job's step; the job, if that step should run now."""
+    counted = ImportJob.objects.filter(pk=job_id, status=step).update(
+        deliveries=F("deliveries") + 1
+    )
+    job = ImportJob.objects.get(pk=job_id)
+    if not counted:  # done, failed, or the step already finished: nothing to do
+        return None
+    if job.deliveries > MAX_DELIVERIES:
+        message = _(
+            "The import stopped its worker %(n)d times (the file may be too large for the "
+            "server); nothing was imported. Split the file and try again."
+        ) % {"n": MAX_DELIVERIES}
+        job_fail(job, message)
+        return None
+    return job
 
 
 @shared_task
 def check_import(job_id: int) -> str:
-    job = ImportJob.objects.get(pk=job_id)
-    if job.status != ImportStatus.CHECKING:
-        return job.status
+    job = _deliver(job_id, ImportStatus.CHECKING)
+    if job is None:
+        return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
     return job_check(job).status
 
 
 @shared_task
 def run_import(job_id: int) -> str:
-    job = ImportJob.objects.get(pk=job_id)
-    if job.status != ImportStatus.IMPORTING:
-        return job.status
+    job = _deliver(job_id, ImportStatus.IMPORTING)
+    if job is None:
+        return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
     return job_run(job).status
