@@ -1,7 +1,7 @@
 """Served units and supply requests over HTTP: create, submit, approve, reject.
 (Cancel and close give stock back, so they live with distribution: logistics/distribution_api.)"""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -33,11 +33,15 @@ from supply_requests.services import (
 router = Router(tags=["requests"])
 
 
+# What a request's answer shows besides the request itself.
+REQUEST_DETAIL = (
+    Prefetch("lines", queryset=SupplyRequestLine.objects.select_related("item").order_by("id")),
+    Prefetch("history", queryset=RequestStatusChange.objects.select_related("actor")),
+)
+
+
 def visible_requests(request: HttpRequest):
-    return requests_for(request.auth).prefetch_related(
-        Prefetch("lines", queryset=SupplyRequestLine.objects.select_related("item").order_by("id")),
-        Prefetch("history", queryset=RequestStatusChange.objects.select_related("actor")),
-    )
+    return requests_for(request.auth).prefetch_related(*REQUEST_DETAIL)
 
 
 def request_out(request: HttpRequest, pk: int):
@@ -92,7 +96,11 @@ def create_request(
             for line in payload.lines
         ],
     )
-    return Status(201, request_out(request, created.pk))
+    # Visible by construction (its unit came from units_for), with its unit and author
+    # already on it: only the lines and history are read for the answer, not the request
+    # again through the visibility subquery (a third of a submission's time; bench.api).
+    prefetch_related_objects([created], *REQUEST_DETAIL)
+    return Status(201, created)
 
 
 @router.get("/requests", response=responses({200: list[schemas.RequestOut]}))
