@@ -38,7 +38,7 @@ def _markdown(rows: list[dict]) -> str:
         lines.append(
             f"| {r['name']} | {value} {r['unit']} | {r.get('reference') or ''} | "
             f"{reference_value} | {ratio} | {r.get('target') or ''} | "
-            f"{'yes' if r.get('met') else '**no**'} |"
+            f"{ {True: 'yes', False: '**no**'}.get(r.get('met'), '–') } |"
         )
     return "\n".join(lines) + "\n"
 
