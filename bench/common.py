@@ -92,7 +92,7 @@ def print_table(title: str, rows: list[dict]) -> None:
         ref = "" if r["reference_value"] is None else f"{r['reference_value']:,.1f}"
         ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
         met = {True: "yes", False: "NO", None: "-"}[r["met"]]
-        target = str(r["target"])[:18]
+        target = str(r["target"] or "")[:18]
         print(f"{r['name'][:44]:44} {value:>12} {ref:>12} {ratio:>7}  {target:18} {met}")
 
 

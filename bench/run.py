@@ -26,19 +26,28 @@ BENCHMARKS = {
 }
 
 
+def _number(value) -> str:
+    """Readable precision: 8,079 lines/s, 29.2 ms, 0.387 s, 18.8×."""
+    if value is None:
+        return ""
+    if not isinstance(value, float):
+        return f"{value:,}"
+    size = abs(value)
+    digits = 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 else 3
+    return f"{value:,.{digits}f}"
+
+
 def _markdown(rows: list[dict]) -> str:
     lines = [
         "| measure | value | reference | reference value | ratio | target | met |",
         "|---|---:|---|---:|---:|---|---|",
     ]
+    verdict = {True: "yes", False: "**no**"}
     for r in rows:
-        value = f"{r['value']:,}" if isinstance(r["value"], int | float) else str(r["value"])
-        reference_value = "" if r.get("reference_value") is None else f"{r['reference_value']:,}"
-        ratio = "" if r.get("ratio") is None else f"{r['ratio']}"
         lines.append(
-            f"| {r['name']} | {value} {r['unit']} | {r.get('reference') or ''} | "
-            f"{reference_value} | {ratio} | {r.get('target') or ''} | "
-            f"{ {True: 'yes', False: '**no**'}.get(r.get('met'), '–') } |"
+            f"| {r['name']} | {_number(r['value'])} {r['unit']} | {r.get('reference') or ''} | "
+            f"{_number(r.get('reference_value'))} | {_number(r.get('ratio'))} | "
+            f"{r.get('target') or ''} | {verdict.get(r.get('met'), '–')} |"
         )
     return "\n".join(lines) + "\n"
 
