@@ -23,8 +23,18 @@ def server_url() -> str:
     return url
 
 
+def database_url(name: str) -> str:
+    """The URL of database `name` on the benchmark server."""
+    config = dj_database_url.parse(server_url())
+    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
+    return f"postgres://{auth}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
+
+
 def scratch_database(name: str) -> str:
-    """(Re)create database `name` on the benchmark server; return its URL."""
+    """(Re)create database `name` on the benchmark server; return its URL. Never one a
+    person or the test suite uses."""
+    if name in ("test", "postgres", "template0", "template1"):
+        raise SystemExit(f"refusing to drop the {name!r} database: benchmarks use their own")
     config = dj_database_url.parse(server_url())
     admin = psycopg2.connect(
         dbname="postgres",
@@ -41,8 +51,7 @@ def scratch_database(name: str) -> str:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    return f"postgres://{auth}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
+    return database_url(name)
 
 
 def manage(database_url: str, *args: str, **env: str) -> str:

@@ -3,8 +3,8 @@ flat as the data grows.
 
 Run from the project root:  .venv/bin/python -m bench.dashboards   (see bench/README.md)
 
-Two comparisons, each in databases of its own on postgres://postgres@127.0.0.1:5432 (or the
-server of BENCH_DATABASE_URL; never `test`):
+Two comparisons, each in databases of its own on the server of DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432; never `test`):
 
 - tiers: `generate_scale_data --tier medium` (100k movements) and `--tier large` (1M
   movements, 100k requests) — a bigger deployment, with 4× the sites and busier days;
@@ -30,7 +30,8 @@ import tracemalloc
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import database_url, scratch_database
 
 TARGET_MS = 100.0
 FLAT_LIMIT = 1.5  # bigger ÷ smaller above this is more than noise
@@ -55,24 +56,6 @@ HISTORY_MOVEMENTS = {"100k": 100_000, "1M": 1_000_000}
 
 def database(size: str) -> str:
     return f"bench_dashboards_{size.lower()}"
-
-
-def server_url(name: str) -> str:
-    base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if name == "test":
-        raise SystemExit("refusing to touch the test database")
-    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
-
-
-def recreate_database(name: str) -> None:
-    import psycopg2
-
-    maintenance = psycopg2.connect(server_url("postgres"))
-    maintenance.autocommit = True
-    with maintenance.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {name}")
-    maintenance.close()
 
 
 def use(name: str) -> None:
@@ -263,7 +246,7 @@ def row(name, value, unit, reference, reference_value, target=None, met=None) ->
 def generate_tier(tier: str, seed: int) -> tuple[float, float]:
     """`manage.py generate_scale_data` in a process of its own, into the tier's database:
     (seconds, peak resident MiB of that process)."""
-    env = {**os.environ, "DATABASE_URL": server_url(database(tier)), "DEBUG": "true"}
+    env = {**os.environ, "DATABASE_URL": database_url(database(tier)), "DEBUG": "true"}
     command = [sys.executable, "manage.py", "generate_scale_data", "--tier", tier]
     started = time.perf_counter()
     with open(os.devnull, "w") as quiet:
@@ -313,7 +296,7 @@ def build(comparison: Comparison, world: str, seed: int) -> tuple[Reader, list[d
     from bench.dashboards_world import build_world
 
     connection.close()
-    recreate_database(database(world))
+    scratch_database(database(world))
     use(database(world))
     call_command("migrate", verbosity=0)
     extra = []
@@ -441,7 +424,7 @@ def main() -> None:
     args = parser.parse_args()
 
     first = COMPARISONS[args.compare[0]].worlds[0]
-    os.environ["DATABASE_URL"] = server_url(database(first))
+    os.environ["DATABASE_URL"] = database_url(database(first))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
     import django
 

@@ -10,8 +10,8 @@ references over the same lines: a plain django-import-export `ModelResource` imp
 lines (no ledger, the library's own per-row cost) and PostgreSQL `COPY` of the same rows
 into a scratch table (the floor).
 
-It uses DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_imports, and
-(re)creates that database; it refuses the `test` database the test suite uses.
+It (re)creates its own database, `bench_imports`, on the server of DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432); never the `test` database the test suite uses.
 """
 
 import argparse
@@ -24,39 +24,15 @@ import platform
 import pstats
 import random
 import statistics
-import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlparse
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_imports"
+from bench.common import scratch_database
+
 TARGET_LINES_PER_SECOND = 10_000
 RESULTS = Path(__file__).with_name("results-imports.json")
 ITEMS = 300
-
-
-def recreate_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql") or not name:
-        sys.exit(f"bench.imports needs a PostgreSQL DATABASE_URL, not {url!r}")
-    if name in ("test", "postgres", "template0", "template1"):
-        sys.exit(f"refusing to use the {name!r} database: name a scratch one (bench_imports)")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username or "postgres",
-        password=parts.password,
-        host=parts.hostname,
-        port=parts.port or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def build_sheet(lines: int, seed: int) -> tuple[bytes, list[tuple]]:
@@ -257,10 +233,7 @@ def main() -> None:
 
     # Always a scratch database of its own on the server DATABASE_URL names (make bench
     # passes the server's `test` database, which must never be dropped).
-    server = urlparse(os.environ.get("DATABASE_URL") or DEFAULT_URL)
-    url = server._replace(path="/bench_imports").geturl()
-    recreate_database(url)
-    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_URL"] = scratch_database("bench_imports")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
     import django
 
