@@ -1,59 +1,20 @@
-"""What every router shares: authentication, the one error shape, pagination, idempotency.
-
-Errors are always `{"detail": "...", "code": "..."}` (plus `errors` for 422): a client can
-branch on `code` and show `detail` to a person.
-"""
+"""What every router shares from accounts: authentication (tokens, the browser session) and
+idempotency. The error shape and pagination are in `core.api`."""
 
 import hashlib
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Annotated
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
-from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.models import IdempotencyRecord
 from accounts.tokens import user_for_token
-
-
-class Error(Schema):
-    detail: str
-    code: str
-
-
-class FieldError(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    code: str
-    errors: list[FieldError]
-
-
-# Every operation documents these, so clients (and schemathesis) know the error shape.
-ERRORS: dict[int, type[Schema]] = {
-    400: Error,
-    401: Error,
-    403: Error,
-    404: Error,
-    409: Error,
-    422: ValidationErrorOut,
-}
-
-
-def responses(ok: dict) -> dict:
-    """Response map of an operation: its success schemas plus the shared error shapes."""
-    return {**ERRORS, **ok}
+from core.api import error_body
 
 
 class TokenAuth(HttpBearer):
@@ -149,28 +110,6 @@ def idempotent(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 
 def _error(status: int, detail: str, code: str) -> HttpResponse:
-    body = {"detail": detail, "code": code}
-    if status == 422:
-        body["errors"] = []
-    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
-
-
-# Database integers stop at 2**63-1; a larger id from a client is a 422, not a crash.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-class Page(LimitOffsetPagination):
-    """`limit`/`offset` → `{"items": [...], "count": N}`."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=1_000_000_000)
-
-
-def get_visible(queryset: QuerySet, pk: int):
-    """An object the caller may see, or 404 — never a hint that it exists elsewhere."""
-    obj = queryset.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
+    return HttpResponse(
+        json.dumps(error_body(status, detail, code)), status=status, content_type="application/json"
+    )

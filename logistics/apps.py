@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LogisticsConfig(AppConfig):
-    """The project package doubles as the distribution app (allocations, shipments)."""
+    """Distribution: allocations (reservations), shipments, dispatch and delivery."""
 
     name = "logistics"
     verbose_name = _("Distribution")

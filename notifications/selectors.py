@@ -1,4 +1,5 @@
-"""Reads for the inbox and for the periodic checks.
+"""Reads for the inbox and for the stock checks (the checks of distribution live with it:
+`logistics.checks`, `supply_requests.checks`).
 
 The check reads are built for a periodic job over the whole system: each is a fixed, small
 number of queries whatever the number of sites, items or lots (never one query per row).
@@ -14,15 +15,12 @@ from django.db.models import QuerySet, Sum
 from inventory.models import (
     MovementKind,
     OrganisationMembership,
-    OrganisationRole,
     StockBalance,
     StockMovement,
 )
 from inventory.permissions import User
-from logistics.models import Shipment, ShipmentLine, ShipmentStatus
 from notifications.conf import DISPATCH_WINDOW_DAYS
 from notifications.models import Notification, StockThreshold
-from supply_requests.models import RequestStatus, ServedUnit, SupplyRequest
 
 # --- the inbox
 
@@ -54,22 +52,6 @@ def organisation_members(
     for organisation_id, user_id in rows:
         members[organisation_id].add(user_id)
     return members
-
-
-def unit_coordinators(unit_ids: Collection[int]) -> dict[int, set[int]]:
-    """Active coordinators of the organisations serving each unit (two queries)."""
-    served_by = ServedUnit.organisations.through.objects.filter(
-        servedunit_id__in=set(unit_ids)
-    ).values_list("servedunit_id", "organisation_id")
-    organisations_of: dict[int, set[int]] = defaultdict(set)
-    for unit_id, organisation_id in served_by:
-        organisations_of[unit_id].add(organisation_id)
-    all_organisations = set().union(*organisations_of.values()) if organisations_of else set()
-    coordinators = organisation_members(all_organisations, [OrganisationRole.COORDINATOR])
-    return {
-        unit_id: set().union(*(coordinators.get(o, set()) for o in organisation_ids))
-        for unit_id, organisation_ids in organisations_of.items()
-    }
 
 
 # --- what the checks look at
@@ -163,39 +145,4 @@ def expiring_balances(*, today: date, window_days: int) -> QuerySet[StockBalance
         )
         .select_related("site", "lot", "item")
         .order_by("site_id", "lot_id")
-    )
-
-
-def overdue_shipments(*, now: datetime, hours: int) -> list[Shipment]:
-    return list(
-        Shipment.objects.filter(
-            status=ShipmentStatus.DISPATCHED, dispatched_at__lte=now - timedelta(hours=hours)
-        )
-        .select_related("site", "served_unit")
-        .order_by("pk")
-    )
-
-
-def shipment_requesters(shipment_ids: Collection[int]) -> dict[int, set[int]]:
-    """Active community workers who asked for what each shipment carries (one query)."""
-    requesters: dict[int, set[int]] = defaultdict(set)
-    rows = (
-        ShipmentLine.objects.filter(
-            shipment_id__in=set(shipment_ids), request_line__request__requested_by__is_active=True
-        )
-        .values_list("shipment_id", "request_line__request__requested_by_id")
-        .distinct()
-    )
-    for shipment_id, user_id in rows:
-        requesters[shipment_id].add(user_id)
-    return requesters
-
-
-def waiting_requests(*, now: datetime, hours: int) -> list[SupplyRequest]:
-    return list(
-        SupplyRequest.objects.filter(
-            status=RequestStatus.SUBMITTED, submitted_at__lte=now - timedelta(hours=hours)
-        )
-        .select_related("served_unit", "requested_by")
-        .order_by("pk")
     )

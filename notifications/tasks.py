@@ -16,9 +16,10 @@ from django.db import InterfaceError, OperationalError
 
 from notifications import services
 
-_TRANSIENT_DB = (OperationalError, InterfaceError)
+# Shared with the checks of distribution (logistics.tasks, supply_requests.tasks).
+TRANSIENT_DB = (OperationalError, InterfaceError)
 
-_COMMON: dict[str, Any] = {
+CHECK_TASK_OPTIONS: dict[str, Any] = {
     "retry_backoff": 5,  # seconds before the first retry, doubled each time
     "retry_backoff_max": 600,
     "retry_jitter": True,
@@ -34,33 +35,23 @@ _COMMON: dict[str, Any] = {
 }
 
 
-@shared_task(autoretry_for=_TRANSIENT_DB, **_COMMON)
+@shared_task(autoretry_for=TRANSIENT_DB, **CHECK_TASK_OPTIONS)
 def check_low_stock(threshold_ids: list[int] | None = None) -> dict[str, Any]:
     return services.low_stock_check(threshold_ids=threshold_ids).as_dict()
 
 
-@shared_task(autoretry_for=_TRANSIENT_DB, **_COMMON)
+@shared_task(autoretry_for=TRANSIENT_DB, **CHECK_TASK_OPTIONS)
 def check_near_expiry() -> dict[str, Any]:
     return services.near_expiry_check().as_dict()
 
 
-@shared_task(autoretry_for=_TRANSIENT_DB, **_COMMON)
-def check_overdue_shipments() -> dict[str, Any]:
-    return services.overdue_shipments_check().as_dict()
-
-
-@shared_task(autoretry_for=_TRANSIENT_DB, **_COMMON)
-def check_waiting_requests() -> dict[str, Any]:
-    return services.waiting_requests_check().as_dict()
-
-
 # OSError covers SMTP errors (smtplib.SMTPException is one), refused and timed-out connections.
-@shared_task(autoretry_for=(OSError, *_TRANSIENT_DB), **{**_COMMON, "max_retries": 8})
+@shared_task(autoretry_for=(OSError, *TRANSIENT_DB), **{**CHECK_TASK_OPTIONS, "max_retries": 8})
 def send_notification_emails(notification_ids: list[int]) -> int:
     return services.notification_emails_send(notification_ids=notification_ids)
 
 
-@shared_task(autoretry_for=(OSError, *_TRANSIENT_DB), **_COMMON)
+@shared_task(autoretry_for=(OSError, *TRANSIENT_DB), **CHECK_TASK_OPTIONS)
 def send_pending_emails() -> int:
     """The sweep: e-mails whose queued task never ran or never finished."""
     return services.notification_emails_send(notification_ids=services.pending_email_ids())

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.exceptions import DomainError, NotPermitted
+from core.exceptions import DomainError, NotPermitted
 from logistics.models import DiscrepancyReason, ShipmentStatus
 from logistics.selectors import request_story, shipments_for_request, visible_shipments
 from logistics.services import (

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.exceptions import DomainError, NotPermitted
+from core.exceptions import DomainError, NotPermitted
+from core.pages import attempt
 from inventory.forms import AdjustmentForm, DonationForm, DonationLineFormSet, TransferForm
 from inventory.models import WRITE_OFF_REASONS, Item, Lot, StockCount, StockCountStatus
 from inventory.selectors import balances_for, sites_for
@@ -27,7 +28,6 @@ from inventory.services import (
     stock_count_start,
     stock_transfer,
 )
-from inventory.web import attempt
 from logistics.selectors import shortages
 from logistics.services import stock_write_off_releasing
 
@@ -118,7 +118,7 @@ def donation_new(request: HttpRequest) -> HttpResponse:
     items = Item.objects.prefetch_related("aliases").order_by("category", "name_zh")
     return render(
         request,
-        "logistics/donation_form.html",
+        "inventory/donation_form.html",
         {"form": form, "lines": lines, "items": items},
     )
 
@@ -166,7 +166,7 @@ def adjust(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{_stock_url()}?site={site.code}")
     return render(
         request,
-        "logistics/simple_form.html",
+        "simple_form.html",
         {"form": form, "title": _("Adjust or write off stock")},
     )
 
@@ -193,9 +193,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
         ):
             messages.success(request, _("Transfer recorded."))
             return redirect(f"{_stock_url()}?site={data['to_site']}")
-    return render(
-        request, "logistics/simple_form.html", {"form": form, "title": _("Transfer between sites")}
-    )
+    return render(request, "simple_form.html", {"form": form, "title": _("Transfer between sites")})
 
 
 @login_required
@@ -247,5 +245,5 @@ def count_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 errors.append(exc.message)
     return render(
-        request, "logistics/count.html", {"count": count, "lines": lines, "errors": errors}
+        request, "inventory/count.html", {"count": count, "lines": lines, "errors": errors}
     )

@@ -4,8 +4,6 @@ from notifications.services.alerts import Alert, CheckResult, alerts_reconcile, 
 from notifications.services.checks import (
     low_stock_check,
     near_expiry_check,
-    overdue_shipments_check,
-    waiting_requests_check,
 )
 from notifications.services.email import notification_emails_send, pending_email_ids
 from notifications.services.inbox import notification_mark_read, notifications_mark_all_read
@@ -21,10 +19,8 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notify",
-    "overdue_shipments_check",
     "pending_email_ids",
     "threshold_remove",
     "threshold_set",
     "threshold_validate",
-    "waiting_requests_check",
 ]

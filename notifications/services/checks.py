@@ -1,13 +1,12 @@
-"""The four periodic checks. Each reads the current state in a fixed number of queries,
-works out who must hear of what (following `supply_requests.roles`), and hands the result to
-`alerts_reconcile`, which raises each alert once per crossing.
+"""The stock checks. Each reads the current state in a fixed number of queries, works out
+who must hear of what, and hands the result to `alerts_reconcile`, which raises each alert
+once per crossing. The checks of distribution call the same machinery from their own apps:
+overdue shipments in `logistics.checks`, requests waiting for a decision in
+`supply_requests.checks`.
 
 Who is told:
 - low stock at a site: its organisation's staff and coordinators;
-- a lot near expiry at a site: its organisation's staff;
-- a shipment overdue: the coordinators serving the receiving unit, and the community workers
-  whose requests it carries;
-- a request waiting for a decision: the coordinators serving its unit, and its requester.
+- a lot near expiry at a site: its organisation's staff.
 """
 
 from collections.abc import Collection
@@ -22,11 +21,7 @@ from notifications.models import NotificationKind
 from notifications.selectors import (
     expiring_balances,
     organisation_members,
-    overdue_shipments,
-    shipment_requesters,
     stock_readings,
-    unit_coordinators,
-    waiting_requests,
 )
 from notifications.services.alerts import Alert, CheckResult, alerts_reconcile
 
@@ -109,54 +104,3 @@ def near_expiry_check() -> CheckResult:
         for b in balances
     ]
     return alerts_reconcile(kind=NotificationKind.NEAR_EXPIRY, alerts=alerts)
-
-
-def overdue_shipments_check() -> CheckResult:
-    """Alert when a dispatched shipment is not delivered after the configured hours."""
-    hours = conf.shipment_overdue_hours()
-    shipments = overdue_shipments(now=timezone.now(), hours=hours)
-    coordinators = unit_coordinators({s.served_unit_id for s in shipments})
-    requesters = shipment_requesters([s.pk for s in shipments])
-    alerts = [
-        Alert(
-            subject=f"shipment={s.pk}",
-            recipient_ids=frozenset(
-                coordinators.get(s.served_unit_id, set()) | requesters.get(s.pk, set())
-            ),
-            params={
-                "shipment": s.pk,
-                "site": s.site.name,
-                "served_unit": s.served_unit.name,
-                "dispatched_at": s.dispatched_at.isoformat(),
-                "hours": hours,
-            },
-            link=reverse("pages:shipment", args=[s.pk]),
-        )
-        for s in shipments
-    ]
-    return alerts_reconcile(kind=NotificationKind.OVERDUE_SHIPMENT, alerts=alerts)
-
-
-def waiting_requests_check() -> CheckResult:
-    """Alert when a submitted request has had no decision for the configured hours."""
-    hours = conf.request_waiting_hours()
-    requests = waiting_requests(now=timezone.now(), hours=hours)
-    coordinators = unit_coordinators({r.served_unit_id for r in requests})
-    alerts = [
-        Alert(
-            subject=f"request={r.pk}",
-            recipient_ids=frozenset(
-                coordinators.get(r.served_unit_id, set())
-                | ({r.requested_by_id} if r.requested_by.is_active else set())
-            ),
-            params={
-                "request": r.pk,
-                "served_unit": r.served_unit.name,
-                "submitted_at": r.submitted_at.isoformat(),
-                "hours": hours,
-            },
-            link=reverse("pages:request", args=[r.pk]),
-        )
-        for r in requests
-    ]
-    return alerts_reconcile(kind=NotificationKind.REQUEST_WAITING, alerts=alerts)

@@ -2,7 +2,9 @@
 staff once; the alert clears when the lot is gone and could be raised again."""
 
 import datetime as dt
+import importlib
 
+from config import settings as config_settings
 from inventory.models import AdjustmentReason
 from inventory.services import stock_adjust
 from notifications.models import AlertState, Notification, NotificationKind
@@ -47,9 +49,16 @@ def test_the_window_is_a_setting(clock, settings, staff, receive):
     assert near_expiry_check().raised == 1
 
 
-def test_the_window_falls_back_to_the_environment(clock, monkeypatch, staff, receive):
+def test_the_window_comes_from_the_environment_at_start_up(
+    clock, monkeypatch, settings, staff, receive
+):
     receive(100, expiry=TODAY + dt.timedelta(days=8))
     monkeypatch.setenv("NOTIFICATIONS_EXPIRY_WINDOW_DAYS", "7")
+    # What start-up does: config/settings.py reads the environment once.
+    started = importlib.reload(config_settings)
+    settings.NOTIFICATIONS_EXPIRY_WINDOW_DAYS = started.NOTIFICATIONS_EXPIRY_WINDOW_DAYS
+    monkeypatch.undo()
+    importlib.reload(config_settings)
     assert near_expiry_check().in_alert == 0
 
 

@@ -3,9 +3,10 @@ community workers whose requests they are hear of it, once; other organisations 
 
 import datetime as dt
 
+from logistics.checks import overdue_shipments_check
 from logistics.services import shipment_deliver, shipment_dispatch
 from notifications.models import AlertState, Notification, NotificationKind
-from notifications.services import overdue_shipments_check, waiting_requests_check
+from supply_requests.checks import waiting_requests_check
 from supply_requests.services import request_approve
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -6,15 +6,17 @@ import datetime as dt
 import pytest
 from django.db import OperationalError
 
+from logistics import tasks as logistics_tasks
 from notifications import services, tasks
 from notifications.models import Notification
+from supply_requests import tasks as request_tasks
 from tests.notifications.conftest import TODAY
 
 CHECKS = [
     tasks.check_low_stock,
     tasks.check_near_expiry,
-    tasks.check_overdue_shipments,
-    tasks.check_waiting_requests,
+    logistics_tasks.check_overdue_shipments,
+    request_tasks.check_waiting_requests,
 ]
 
 
@@ -37,7 +39,7 @@ def test_running_a_task_twice_yields_one_alert(clock, coordinator, worker, make_
     clock.shift(dt.timedelta(days=3))
     for _ in range(2):
         tasks.check_near_expiry.delay()
-        tasks.check_waiting_requests.delay()
+        request_tasks.check_waiting_requests.delay()
     assert Notification.objects.filter(kind="near_expiry").count() == 1  # the staff
     assert Notification.objects.filter(kind="request_waiting").count() == 2
 

@@ -1,4 +1,4 @@
-"""A real `celery -A logistics worker` process on a real Redis broker and the test database.
+"""A real `celery -A config worker` process on a real Redis broker and the test database.
 
 Runs only when CELERY_BROKER_URL is a redis:// URL (use a database number of its own, e.g.
 redis://127.0.0.1:6379/5) and the suite runs on PostgreSQL (DATABASE_URL=postgres://…): the
@@ -29,9 +29,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from logistics.celery import app as celery_app
+from config.celery import app as celery_app
 from notifications import tasks
 from notifications.models import AlertState, EmailStatus, Notification, NotificationKind
+from supply_requests import tasks as request_tasks
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 RESULTS = os.environ.get("CELERY_RESULT_BACKEND") or BROKER
@@ -93,7 +94,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     celery_app.control.purge()  # leftovers of an earlier, interrupted run
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "logistics.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database_url,
         # No idle connections: the test database is flushed after each test and dropped
         # at the end of the run.
@@ -105,7 +106,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     command = [
-        str(CELERY), "-A", "logistics", "worker", "-n", name, "--loglevel=INFO",
+        str(CELERY), "-A", "config", "worker", "-n", name, "--loglevel=INFO",
         "--pool=prefork", "--concurrency=1",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
@@ -163,7 +164,9 @@ def test_an_expiring_lot_and_a_long_wait_each_notify_the_right_people_once(
         request = make_request(status="submitted")
 
     # Each check twice, as a retry or a double beat would send it.
-    results = [send(task) for task in [tasks.check_near_expiry, tasks.check_waiting_requests] * 2]
+    results = [
+        send(task) for task in [tasks.check_near_expiry, request_tasks.check_waiting_requests] * 2
+    ]
     assert len({result.id for result in results}) == 4
     outcomes = [result.get(timeout=TIMEOUT) for result in results]
     assert [o["raised"] for o in outcomes] == [1, 1, 0, 0]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from dashboards.home import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("config.page_urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("imports/", include("imports.urls")),
+    path("notifications/", include("notifications.urls")),
+]
