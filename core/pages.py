@@ -4,7 +4,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from core.exceptions import DomainError, NotPermitted
 
@@ -21,3 +24,19 @@ def attempt(form: forms.Form, action: Callable[[], T], field: str | None = None)
     except DomainError as exc:
         form.add_error(field, exc.message)
         return None
+
+
+def act_then_redirect(
+    request: HttpRequest, action: Callable[[], object], done: str, to: str, *args: object
+) -> HttpResponse:
+    """Run a service call for a page's button, then redirect to `to` (a URL name and its
+    arguments) with a message: `done` when it worked, the refused rule's own message when
+    not. A refused permission is a 404, so a page never confirms that something exists."""
+    try:
+        action()
+        messages.success(request, done)
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(to, *args)

@@ -13,14 +13,12 @@ static file and WhiteNoise serves it. It needs one line in settings:
         "dashboards.staticfiles.PlotlyFinder",
     ]
 
-Until that line is there, `dashboards.views.plotly_js` serves the same file (with long
-caching); the `{% plotly_js_url %}` tag picks whichever is configured.
+`config/settings.py` has it.
 """
 
 from pathlib import Path
 
 import plotly
-from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
@@ -28,10 +26,6 @@ from django.core.files.storage import FileSystemStorage
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 STATIC_PATH = "dashboards/vendor/plotly.min.js"
 FINDER = "dashboards.staticfiles.PlotlyFinder"
-
-
-def finder_installed() -> bool:
-    return FINDER in settings.STATICFILES_FINDERS
 
 
 class PlotlyFinder(BaseFinder):

@@ -18,14 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
-from django.views.static import serve
 
 from dashboards.forms import FilterForm
 from dashboards.registry import COORDINATOR_PAGE, FIGURES, STOCK_PAGE, UNIT_PAGE, FigureSpec
 from dashboards.selectors import WINDOW_DAYS, Scope, base_scope, narrow, waiting_requests
-from dashboards.staticfiles import PLOTLY_JS
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -194,14 +191,4 @@ def figure_csv(request: HttpRequest, name: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(header)
     writer.writerows([_cell(value) for value in row] for row in rows)
-    return response
-
-
-@gzip_page
-@require_safe
-def plotly_js(request: HttpRequest) -> HttpResponse:
-    """plotly.min.js from the installed plotly package (see `dashboards.staticfiles`). The
-    URL carries plotly's version, so browsers may keep it for a year."""
-    response = serve(request, PLOTLY_JS.name, document_root=str(PLOTLY_JS.parent))
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

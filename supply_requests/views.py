@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotPermitted
-from core.pages import attempt
+from core.pages import act_then_redirect, attempt
 from inventory.models import Item
 from supply_requests.forms import ReasonForm, RequestForm, RequestLineFormSet
 from supply_requests.models import Priority, RequestStatus, ServedUnit, SupplyRequest
@@ -183,14 +183,13 @@ def request_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     supply_request = get_object_or_404(requests_for(request.user), pk=pk)
-    try:
-        request_submit(actor=request.user, request=supply_request)
-        messages.success(request, _("Request #%(id)d sent to the coordinators.") % {"id": pk})
-    except NotPermitted as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("pages:request", pk=pk)
+    return act_then_redirect(
+        request,
+        lambda: request_submit(actor=request.user, request=supply_request),
+        _("Request #%(id)d sent to the coordinators.") % {"id": pk},
+        "pages:request",
+        pk,
+    )
 
 
 @login_required
@@ -233,15 +232,14 @@ def request_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     supply_request = get_object_or_404(requests_for(request.user), pk=pk)
     form = ReasonForm(request.POST, prefix="reject")
     if form.is_valid():
-        try:
-            request_reject(
+        return act_then_redirect(
+            request,
+            lambda: request_reject(
                 actor=request.user, request=supply_request, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Request #%(id)d rejected.") % {"id": pk})
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, _("Give a reason for the rejection."))
+            ),
+            _("Request #%(id)d rejected.") % {"id": pk},
+            "pages:request",
+            pk,
+        )
+    messages.error(request, _("Give a reason for the rejection."))
     return redirect("pages:request", pk=pk)

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from config.celery import app as celery_app
 from inventory.models import OrganisationRole
 from inventory.services import DonationLineInput, donation_receive
 from logistics.services import AllocationInput, Waybill, allocation_commit, shipment_create
@@ -30,6 +31,19 @@ def requires_postgres() -> pytest.MarkDecorator:
         reason="needs PostgreSQL: set DATABASE_URL=postgres://… (.ci/run does) — skipped on "
         f"{connection.vendor}",
     )
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tests run tasks in-process, whatever CELERY_BROKER_URL says: a test that expects a
+    task's result at once must not depend on the environment having a worker and a result
+    backend. The real-broker tests (tests/notifications/test_worker_integration.py) switch
+    this off for themselves by overriding the fixture."""
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,11 @@
-"""The one place where stock balances change.
+"""Where stock balances change, one movement at a time (`post_movement`).
+
+There are two write paths into the ledger, and no other: this module, used by every service
+that moves existing stock, and `inventory.services.bulk_donations`, which receives whole
+sheets of donations with bulk inserts into new lots and new balances only (it never touches
+an existing balance, so it needs no row locks) and keeps the daily roll-up through this
+module's `lock_rollups` and `rollup_day`. A hypothesis test holds the two equal
+(`tests/inventory/test_donation_receive_bulk.py`).
 
 Every change locks the affected `StockBalance` rows (`select_for_update`, in a stable order so
 two transactions never wait on each other crosswise), re-checks the quantities against the

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotPermitted
+from core.pages import act_then_redirect
 from inventory.models import Item
 from inventory.selectors import sites_for
 from logistics.models import ShipmentStatus
@@ -202,14 +203,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _shipment_action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
     shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
-    try:
-        action(shipment)
-        messages.success(request, done)
-    except NotPermitted as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("pages:shipment", pk=pk)
+    return act_then_redirect(request, lambda: action(shipment), done, "pages:shipment", pk)
 
 
 @login_required

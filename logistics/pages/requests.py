@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotPermitted
+from core.pages import act_then_redirect
 from logistics.models import DiscrepancyReason, ShipmentStatus
 from logistics.selectors import request_story, shipments_for_request, visible_shipments
 from logistics.services import (
@@ -49,14 +50,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
-    try:
-        action()
-        messages.success(request, done)
-    except NotPermitted as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("pages:request", pk=pk)
+    return act_then_redirect(request, action, done, "pages:request", pk)
 
 
 @login_required

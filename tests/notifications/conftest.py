@@ -1,6 +1,5 @@
-"""Fixtures of the notification tests: the clock, the people of a second organisation, and
-Celery forced to run tasks in-process (even when CELERY_BROKER_URL is set for the worker
-integration tests, which switch it back off for themselves)."""
+"""Fixtures of the notification tests: the clock and the people of a second organisation.
+(Tasks run in-process in every test: `tests/conftest.py`, `eager_celery`.)"""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -16,16 +15,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A morning in the 2020 response; lots received on 2020-01-28 (tests.conftest.RECEIVED).
 NOW = dt.datetime(2020, 2, 10, 9, 0, tzinfo=SHANGHAI)
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def eager_celery():
-    """Unit tests run tasks in-process, whatever the environment says."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture
