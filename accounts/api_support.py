@@ -157,7 +157,6 @@ def _error(status: int, detail: str, code: str) -> HttpResponse:
 
 # Database integers stop at 2**63-1; a larger id from a client is a 422, not a crash.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Page(LimitOffsetPagination):

@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from accounts.api_support import Id, Quantity
+from accounts.api_support import Id
+from core.quantities import Quantity
 
 
 class PackOut(Schema):

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "logistics.context_processors.roles",
+                "accounts.page_once.once_context",
             ],
         },
     },

@@ -19,7 +19,6 @@ from supply_requests.roles import can_request_for, roles_for
 from supply_requests.selectors import coordinated_units, requests_for
 from supply_requests.services import (
     RequestLineInput,
-    request_approve,
     request_create,
     request_reject,
     request_submit,
@@ -53,7 +52,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         raise Http404(_("You do not request supplies for any served unit."))
     form = RequestForm(request.POST or None, units=units)
     lines = RequestLineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
+    # Both checked before either is trusted, so every problem shows in one pass.
+    if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
         unit = next(u for u in units if u.pk == form.cleaned_data["served_unit"])
         submit = request.POST.get("action") == "submit"
 
@@ -107,7 +107,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     form = RequestForm(request.POST or None, units=units, initial=initial)
     lines = RequestLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
+    if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
         submit = request.POST.get("action") == "submit"
 
         def update() -> SupplyRequest:
@@ -190,40 +190,6 @@ def request_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("pages:request", pk=pk)
-
-
-@login_required
-@require_POST
-def request_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve per line (partially if need be): `approve-<line id>` fields."""
-    supply_request = get_object_or_404(requests_for(request.user), pk=pk)
-    approved: dict[int, int] = {}
-    errors: dict[int, str] = {}
-    for line in supply_request.lines.all():
-        raw = request.POST.get(f"approve-{line.pk}", "").strip()
-        try:
-            approved[line.pk] = int(raw)
-            if approved[line.pk] < 0:
-                raise ValueError
-        except ValueError:
-            errors[line.pk] = _("Enter a whole number, 0 or more.")
-    if not errors:
-        try:
-            request_approve(
-                actor=request.user,
-                request=supply_request,
-                approved=approved,
-                note=request.POST.get("note", ""),
-            )
-            messages.success(request, _("Request #%(id)d approved.") % {"id": pk})
-            return redirect("pages:request", pk=pk)
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, _("Some approved quantities are not valid."))
     return redirect("pages:request", pk=pk)
 
 

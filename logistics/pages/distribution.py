@@ -4,15 +4,19 @@ printable waybill, and tracking of shipments on the way."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core.dates import ISODateTimeField
+from core.quantities import parse_quantity
 from inventory.exceptions import DomainError, NotPermitted
 from inventory.models import Item
 from inventory.selectors import sites_for
+from inventory.web import confirm_first
 from logistics.models import ShipmentStatus
 from logistics.selectors import (
     allocation_plan,
@@ -91,9 +95,9 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
             continue
         _prefix, line_id, site_code = key.split("-", 2)
         try:
-            quantity = int(raw or 0)
-        except ValueError:
-            messages.error(request, _("Quantities must be whole numbers."))
+            quantity = parse_quantity(raw or "0", min_value=0)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
             return redirect(request.POST.get("back") or "pages:shortages")
         if quantity > 0 and site_code in sites and line_id.isdigit():
             picks.append(AllocationInput(int(line_id), sites[site_code], quantity))
@@ -124,11 +128,7 @@ class WaybillForm(forms.Form):
     vehicle = forms.CharField(label=gettext_lazy("Vehicle"), max_length=60, required=False)
     driver = forms.CharField(label=gettext_lazy("Driver"), max_length=60, required=False)
     contact = forms.CharField(label=gettext_lazy("Contact phone"), max_length=60, required=False)
-    planned_at = forms.DateTimeField(
-        label=gettext_lazy("Planned departure"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    planned_at = ISODateTimeField(label=gettext_lazy("Planned departure"), required=False)
 
 
 @login_required
@@ -215,6 +215,22 @@ def _shipment_action(request: HttpRequest, pk: int, action, done: str) -> HttpRe
 @login_required
 @require_POST
 def shipment_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
+    asking = confirm_first(
+        request,
+        title=_("Dispatch shipment #%(id)d?") % {"id": pk},
+        summary=[
+            _("%(site)s → %(unit)s: %(n)d line(s) leave the stock now.")
+            % {
+                "site": shipment.site.name,
+                "unit": shipment.served_unit.name,
+                "n": shipment.lines.count(),
+            }
+        ],
+        confirm_label=_("Dispatch now"),
+    )
+    if asking is not None:
+        return asking
     return _shipment_action(
         request,
         pk,
@@ -226,6 +242,15 @@ def shipment_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def shipment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(visible_shipments(request.user), pk=pk)
+    asking = confirm_first(
+        request,
+        title=_("Cancel shipment #%(id)d?") % {"id": pk},
+        summary=[_("The shipment is cancelled; its stock stays reserved for the requests.")],
+        confirm_label=_("Cancel shipment"),
+    )
+    if asking is not None:
+        return asking
     return _shipment_action(
         request,
         pk,
