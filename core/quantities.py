@@ -12,7 +12,6 @@ from typing import Annotated
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from ninja import Field
 
@@ -58,8 +57,8 @@ def _invalid(min_value: int, max_value: int) -> ValidationError:
         _("Enter a whole number from %(min)s to %(max)s."),
         code="invalid_quantity",
         params={
-            "min": number_format(min_value, force_grouping=True),
-            "max": number_format(max_value, force_grouping=True),
+            "min": f"{min_value:,}",
+            "max": f"{max_value:,}",
         },
     )
 

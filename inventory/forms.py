@@ -7,7 +7,6 @@ from django import forms
 from django.db.models import Max
 from django.forms import formset_factory
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -122,12 +121,12 @@ class DonationLineForm(forms.Form):
         except ValidationFailed as exc:
             self.add_error("unit", exc.message)
             return data
-        shown = {"qty": number_format(base, force_grouping=True), "unit": item.base_unit}
+        shown = {"qty": f"{base:,}", "unit": item.base_unit}
         if base > MAX_QUANTITY:
             self.add_error(
                 "quantity",
                 _("= %(qty)s %(unit)s: more than %(max)s, the most one line may hold.")
-                % {**shown, "max": number_format(MAX_QUANTITY, force_grouping=True)},
+                % {**shown, "max": f"{MAX_QUANTITY:,}"},
             )
             return data
         largest = DonationLine.objects.filter(item=item).aggregate(m=Max("quantity"))["m"]
@@ -142,7 +141,7 @@ class DonationLineForm(forms.Form):
                 % {
                     **shown,
                     "factor": LARGE_FACTOR,
-                    "largest": number_format(largest, force_grouping=True),
+                    "largest": f"{largest:,}",
                 },
             )
         return data
@@ -182,8 +181,7 @@ def lot_label(balance) -> str:
         _("expires %(date)s") % {"date": lot.expiry.isoformat()} if lot.expiry else _("no expiry")
     )
     parts.append(
-        _("%(qty)s %(unit)s on hand")
-        % {"qty": number_format(balance.on_hand, force_grouping=True), "unit": lot.item.base_unit}
+        _("%(qty)s %(unit)s on hand") % {"qty": f"{balance.on_hand:,}", "unit": lot.item.base_unit}
     )
     return " · ".join(str(p) for p in parts)
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -186,7 +185,7 @@ def adjust(request: HttpRequest) -> HttpResponse:
                     summary=[
                         _("Write off %(qty)s %(unit)s of %(lot)s.")
                         % {
-                            "qty": intcomma(data["quantity"]),
+                            "qty": f"{data['quantity']:,}",
                             "unit": lot.item.base_unit,
                             "lot": lot_label(balance),
                         },
@@ -198,7 +197,7 @@ def adjust(request: HttpRequest) -> HttpResponse:
                                     "%(reserved)s of this lot are promised to requests: the "
                                     "least urgent promises are released first."
                                 )
-                                % {"reserved": intcomma(balance.reserved)}
+                                % {"reserved": f"{balance.reserved:,}"}
                             ]
                             if promised
                             else []
@@ -264,7 +263,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
                 quantity = parse_quantity(raw, max_value=min(MAX_QUANTITY, b.available))
             except ValidationError:
                 errors[b.lot_id] = _("Enter a whole number from 1 to %(max)s (available).") % {
-                    "max": intcomma(b.available)
+                    "max": f"{b.available:,}"
                 }
                 continue
             picks.append(TransferLineInput(lot=b.lot, quantity=quantity))

@@ -76,9 +76,7 @@ def test_count_sheet_posts_the_difference(staff_client, site, receive):
     assert StockBalance.objects.get().on_hand == 30
     page = staff_client.get(review["Location"])
     assert [row["difference"] for row in page.context["review_rows"]] == [-2]
-    staff_client.post(
-        reverse("pages:count", args=[count.pk]), {"action": "post", "confirmed": "1"}
-    )
+    staff_client.post(reverse("pages:count", args=[count.pk]), {"action": "post", "confirmed": "1"})
     assert StockBalance.objects.get().on_hand == 28
 
 
