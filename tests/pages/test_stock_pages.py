@@ -44,7 +44,7 @@ def test_unknown_item_and_unknown_pack_are_errors_next_to_their_fields(staff_cli
         reverse("pages:donation_new"), donation_post(site, item.code, unit="箱")
     )
     assert response.status_code == 200
-    assert "no pack" in str(response.context["lines"].forms[0].errors["unit"])
+    assert "没有名为“箱”的包装" in str(response.context["lines"].forms[0].errors["unit"])
     assert not Donation.objects.exists()
 
 
