@@ -193,7 +193,11 @@ class AdjustmentForm(forms.Form):
         label=_("Change"), choices=[("remove", _("Remove")), ("add", _("Add"))], initial="remove"
     )
     quantity = QuantityField(label=_("Quantity"))
-    reason = forms.ChoiceField(label=_("Reason"), choices=AdjustmentReason.choices)
+    # An entry error is undone by voiding its donation line, where the ledger can check it.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[c for c in AdjustmentReason.choices if c[0] != AdjustmentReason.ENTRY_ERROR],
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, sites, balances, **kwargs):

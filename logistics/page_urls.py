@@ -4,6 +4,7 @@ Every one is wrapped in `once`: a form's one-time token makes its POST happen on
 from django.urls import path
 
 from accounts.page_once import once
+from inventory import views as donation_views
 from logistics.pages import distribution, requests, stock
 from supply_requests import views as request_views
 
@@ -50,4 +51,16 @@ urlpatterns = [
     path("stock/counts/start/", once(stock.count_start), name="count_start"),
     path("stock/counts/<int:pk>/", once(stock.count_sheet), name="count"),
     path("donations/new/", once(stock.donation_new), name="donation_new"),
+    path("donations/", once(donation_views.donation_list), name="donations"),
+    path("donations/<int:pk>/", once(donation_views.donation_receipt), name="donation"),
+    path(
+        "donations/lines/<int:pk>/void/",
+        once(donation_views.donation_line_void_view),
+        name="donation_line_void",
+    ),
+    path(
+        "donations/lines/<int:pk>/correct/",
+        once(donation_views.donation_line_correct_view),
+        name="donation_line_correct",
+    ),
 ]

@@ -131,7 +131,7 @@ def donation_new(request: HttpRequest) -> HttpResponse:
                 _("Donation #%(id)d recorded: %(n)d line(s) in stock at %(site)s.")
                 % {"id": donation.pk, "n": len(inputs), "site": site.name},
             )
-            return redirect(f"{_stock_url()}?site={site.code}")
+            return redirect("pages:donation", pk=donation.pk)
     items = Item.objects.prefetch_related("aliases").order_by("category", "name_zh")
     return render(
         request,
