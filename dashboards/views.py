@@ -22,6 +22,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from dashboards.figures.chinese import localise_for_chinese
 from dashboards.forms import FilterForm
 from dashboards.registry import COORDINATOR_PAGE, FIGURES, STOCK_PAGE, UNIT_PAGE, FigureSpec
 from dashboards.selectors import WINDOW_DAYS, Scope, base_scope, narrow, waiting_requests
@@ -168,7 +169,7 @@ def figure_json(request: HttpRequest, name: str) -> HttpResponse:
     spec, scope, form = _figure(request, name)
     if form.errors:
         return _bad_filters(form)
-    figure = spec.draw(spec.load(scope), scope)
+    figure = localise_for_chinese(spec.draw(spec.load(scope), scope))
     return HttpResponse(figure.to_json(), content_type="application/json")
 
 

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -132,17 +133,58 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REQUEST_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "needed_by": ("needed_by", "-priority", "pk"),
+    "unit": ("served_unit__name", "-created_at"),
+}
+PAGE_SIZE = 25
+
+
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    """Her own requests (community worker), or every request she may see."""
-    requests = requests_for(request.user).prefetch_related("lines__item").order_by("-created_at")
+    """Her own requests (community worker), or every request she may see: search by number,
+    unit or item, filter by status, sort, and page through all of them."""
+    requests = requests_for(request.user).select_related("served_unit")
     status = request.GET.get("status")
     if status in RequestStatus.values:
         requests = requests.filter(status=status)
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    if text:
+        match = (
+            Q(served_unit__name__icontains=text)
+            | Q(lines__item__name_zh__icontains=text)
+            | Q(lines__item__name_en__icontains=text)
+            | Q(lines__item__code__iexact=text)
+        )
+        number = text.lstrip("#")
+        if number.isascii() and number.isdigit() and len(number) < 12:
+            match |= Q(pk=int(number))
+        requests = requests.filter(match).distinct()
+    sort = request.GET.get("sort") if request.GET.get("sort") in REQUEST_SORTS else "newest"
+    requests = requests.order_by(*REQUEST_SORTS[sort]).prefetch_related("lines__item")
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "supply_requests/request_list.html",
-        {"requests": requests[:200], "statuses": RequestStatus.choices, "status": status},
+        {
+            "page": page,
+            "requests": page.object_list,
+            "statuses": RequestStatus.choices,
+            "status": status,
+            "q": text,
+            "sort": sort,
+            "sorts": [
+                ("newest", _("Newest first")),
+                ("oldest", _("Oldest first")),
+                ("needed_by", _("Needed soonest")),
+                ("unit", _("By served unit")),
+            ],
+            "query": query.urlencode(),
+        },
     )
 
 

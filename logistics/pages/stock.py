@@ -6,7 +6,9 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,6 +49,13 @@ from logistics.selectors import shortages
 from logistics.services import stock_write_off_releasing
 
 NEAR_EXPIRY = timedelta(days=30)
+STOCK_PAGE_SIZE = 50
+STOCK_SORTS = {
+    "item": ("item__category", "item__code", "lot__expiry", "lot_id"),
+    "expiry": ("lot__expiry", "item__code", "lot_id"),
+    "most": ("-on_hand", "item__code", "lot_id"),
+    "least": ("on_hand", "item__code", "lot_id"),
+}
 
 
 def _my_sites(request: HttpRequest) -> list:
@@ -64,11 +73,19 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     site = next((s for s in sites if s.code == site_code), sites[0])
     today = timezone.localdate()
     short_items = {row["item"].pk for row in shortages(request.user) if row["short"] > 0}
-    balances = (
-        balances_for(request.user)
-        .filter(site=site, on_hand__gt=0)
-        .order_by("item__category", "item__code", "lot__expiry", "lot_id")
-    )
+    balances = balances_for(request.user).filter(site=site, on_hand__gt=0)
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    if text:
+        balances = balances.filter(
+            Q(item__name_zh__icontains=text)
+            | Q(item__name_en__icontains=text)
+            | Q(item__code__iexact=text)
+            | Q(lot__batch__icontains=text)
+            | Q(lot__donor__name__icontains=text)
+        )
+    sort = request.GET.get("sort") if request.GET.get("sort") in STOCK_SORTS else "item"
+    balances = balances.select_related("lot__donor").order_by(*STOCK_SORTS[sort])
+    page = Paginator(balances, STOCK_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "b": b,
@@ -77,8 +94,10 @@ def stock_view(request: HttpRequest) -> HttpResponse:
             and today <= b.lot.expiry <= today + NEAR_EXPIRY,
             "low": b.item_id in short_items,
         }
-        for b in balances
+        for b in page.object_list
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "logistics/stock.html",
@@ -87,6 +106,16 @@ def stock_view(request: HttpRequest) -> HttpResponse:
             "site": site,
             "rows": rows,
             "counts": site.counts.order_by("-started_at")[:5],
+            "page": page,
+            "query": query.urlencode(),
+            "q": text,
+            "sort": sort,
+            "sorts": [
+                ("item", _("By item")),
+                ("expiry", _("Soonest expiry")),
+                ("most", _("Most on hand")),
+                ("least", _("Least on hand")),
+            ],
         },
     )
 
