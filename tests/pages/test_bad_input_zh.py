@@ -232,3 +232,61 @@ def test_a_huge_adjustment_is_a_field_error(as_, staff, site, receive):
     )
     assert "quantity" in page.context["form"].errors
     assert StockBalance.objects.get().on_hand == 30
+
+
+def test_a_refused_waybill_keeps_vehicle_and_driver(
+    client, coordinator, site, unit, receive, approved, allocate
+):
+    receive(100)
+    allocate(approved(10), 10)
+    client.force_login(coordinator)
+    page = client.post(
+        reverse("pages:shipment_new"),
+        {
+            "site": site.code,
+            "unit": unit.pk,
+            "vehicle": "川A·12345",
+            "driver": "王师傅",
+            "contact": "1" * 61,
+            "planned_at": "not a time",
+        },
+        **ZH,
+    )
+    assert page.status_code == 422
+    html = page.content.decode()
+    assert 'value="川A·12345"' in html and 'value="王师傅"' in html
+    assert html.count('class="errors"') >= 2
+
+
+def test_shipments_are_searched_by_unit_and_listed_in_any_status(
+    client, coordinator, planned, unit
+):
+    _request, shipment = planned
+    client.force_login(coordinator)
+    page = client.get(reverse("pages:tracking"), {"status": "all", "q": unit.name}, **ZH)
+    assert [row["shipment"].pk for row in page.context["rows"]] == [shipment.pk]
+    page = client.get(reverse("pages:tracking"), {"status": "all", "q": "没有这个单位"}, **ZH)
+    assert page.context["rows"] == []
+    assert client.get(reverse("pages:tracking"), **ZH).context["rows"] == []  # none on the road
+
+
+def test_requests_are_searched_sorted_and_paged(client, coordinator, make_request, unit, item):
+    for _ in range(30):
+        make_request(5, status="submitted")
+    client.force_login(coordinator)
+    page = client.get(reverse("pages:requests"), {"q": item.name_zh, "sort": "oldest"}, **ZH)
+    assert page.context["page"].paginator.count == 30
+    assert len(page.context["requests"]) == 25
+    ids = [r.pk for r in page.context["requests"]]
+    assert ids == sorted(ids)
+    assert len(client.get(reverse("pages:requests"), {"page": "2"}, **ZH).context["requests"]) == 5
+
+
+def test_stock_is_searched_by_batch(client, staff, site, receive):
+    receive(10, batch="AB-1")
+    receive(20, batch="ZZ-9")
+    client.force_login(staff)
+    page = client.get(reverse("pages:stock"), {"q": "zz-9"}, **ZH)
+    assert [row["b"].lot.batch for row in page.context["rows"]] == ["ZZ-9"]
+    page = client.get(reverse("pages:stock"), {"sort": "most"}, **ZH)
+    assert [row["b"].on_hand for row in page.context["rows"]] == [20, 10]

@@ -99,3 +99,16 @@ def test_the_chinese_form_also_reads_the_chinese_slash_format(client, staff, sit
     )
     assert response.status_code == 302
     assert site.donations.get().received_at == dt.date(2020, 1, 30)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dashboard_and_import_dates_render_in_iso(client, coordinator, staff, language):
+    client.force_login(coordinator)
+    page = client.get(
+        reverse("dashboards:coordinator"),
+        {"date_from": "2020-01-28", "date_to": "2020-02-28"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    html = page.content.decode()
+    assert value_of(html, "date_from") == "2020-01-28"
+    assert value_of(html, "date_to") == "2020-02-28"

@@ -86,7 +86,7 @@ def test_promised_stock_is_not_voided_and_the_reason_is_said(
     )
     line.refresh_from_db()
     assert line.voided_at is None
-    assert "已预留" in response.content.decode() or "promised" in response.content.decode()
+    assert "预留给申请" in response.content.decode()
     assert StockBalance.objects.get().on_hand == 100
 
 
