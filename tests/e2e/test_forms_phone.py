@@ -212,3 +212,51 @@ def test_stock_work_on_a_phone(phone, screenshot):
     no_sideways_scroll(page)
     screenshot(page, "phone-count-error")
     assert page.server_errors == [] and page.js_errors == []
+
+
+def test_transfer_of_several_lots_on_a_phone(phone, screenshot):
+    page = phone("staff")
+    page.goto("/stock/?site=cd-wuhou-wh")
+    page.locator("a[href*='/stock/transfer/'][href*='lot=']").first.click()
+    page.wait_for_load_state("networkidle")
+    no_sideways_scroll(page)
+    # The source site is never offered as the destination.
+    assert page.locator("select[name=to_site] option[value=cd-wuhou-wh]").count() == 0
+    boxes = page.locator("input[name^=qty-]")
+    boxes.nth(0).fill(HUGE)
+    boxes.nth(1).fill("ｘ")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("input[name^=qty-]").nth(0).input_value() == HUGE
+    assert page.locator(".errors").count() >= 2
+    no_sideways_scroll(page)
+    screenshot(page, "phone-transfer-errors")
+    assert page.server_errors == [] and page.js_errors == []
+
+
+def test_approval_on_a_phone_keeps_the_note(phone, screenshot):
+    worker = phone("worker")
+    worker.goto("/requests/new/")
+    worker.select_option("select[name=lines-0-item]", "uv-lamp")
+    worker.fill("input[name=lines-0-quantity]", "3")
+    worker.click("button[name=action][value=submit]:not(.visually-hidden)")
+    worker.wait_for_url(re.compile(r"/requests/\d+/$"))
+    request_url = worker.url
+
+    page = phone("coordinator")
+    page.goto(request_url)
+    page.fill("input[name^=approve-]", HUGE)
+    page.fill("#approve-note", "先发一部分，其余下周")
+    page.click("#approve-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#approve-note") == "先发一部分，其余下周"
+    assert page.input_value("input[name^=approve-]") == HUGE
+    assert page.locator("#approve-form .errors").count() == 1
+    no_sideways_scroll(page)
+    screenshot(page, "phone-approval-error")
+    page.fill("input[name^=approve-]", "２")
+    page.dblclick("#approve-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/requests/\d+/$"))
+    assert page.locator(".badge.partially_approved").count() == 1
+    screenshot(page, "phone-approved")
+    assert page.server_errors == [] and page.js_errors == []
