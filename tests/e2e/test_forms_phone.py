@@ -185,6 +185,7 @@ def test_stock_work_on_a_phone(phone, screenshot):
     page.goto("/stock/?site=cd-wuhou-wh")
     no_sideways_scroll(page)
     screenshot(page, "phone-stock")
+    page.screenshot(path=str(screenshot.folder / "phone-stock-top.png"))  # what a phone shows
     # Adjust from a stock row: the lot is chosen already, by batch and expiry.
     page.locator("a[href*='/stock/adjust/'][href*='lot=']").first.click()
     page.wait_for_load_state("networkidle")
