@@ -128,7 +128,11 @@ def donation_new(request: HttpRequest) -> HttpResponse:
     lines = DonationLineFormSet(request.POST or None, prefix="lines")
     # Both checked before either is trusted, so every problem shows in one pass.
     valid = request.method == "POST" and all([form.is_valid(), lines.is_valid()])
-    if valid:
+    # Enter in a box (without scripts) presses the hidden first button: check, never save.
+    checking = request.POST.get("action") == "check"
+    if valid and checking:
+        messages.info(request, _("Checked: nothing is saved until you press “Put into stock”."))
+    if valid and not checking:
         site = next(s for s in sites if s.code == form.cleaned_data["site"])
         inputs = [
             DonationLineInput(

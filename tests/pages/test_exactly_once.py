@@ -57,3 +57,18 @@ def test_the_submit_script_is_served_from_our_static_files(client, worker):
     client.force_login(worker)
     html = client.get(reverse("pages:request_new"), **ZH).content.decode()
     assert "js/forms.js" in html and "data-enter-moves" in html
+
+
+def test_enter_without_scripts_only_checks_the_donation(client, staff, site, item):
+    client.force_login(staff)
+    data = donation_post(site, [{"item": item.code, "quantity": "50"}], action="check")
+    page = client.post(reverse("pages:donation_new"), data, **ZH)
+    assert page.status_code == 200 and not Donation.objects.exists()
+    assert 'value="50"' in page.content.decode()
+
+
+def test_enter_without_scripts_saves_a_request_as_a_draft(client, worker, unit, item):
+    client.force_login(worker)
+    html = client.get(reverse("pages:request_new"), **ZH).content.decode()
+    first_button = html[html.index("<button", html.index('name="once"')) :].split(">", 1)[0]
+    assert 'value="draft"' in first_button  # the button Enter presses
