@@ -98,7 +98,7 @@ def main() -> list[dict]:
     }
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"), "logistics.wsgi:application",
+            str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application",
             "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning", "--access-logfile", "-",
         ],

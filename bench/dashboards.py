@@ -265,8 +265,8 @@ def tier_personas(tier: str, seed: int):
     from django.db.models import Count
 
     from bench.dashboards_world import Personas
+    from demo.scale.tiers import TIERS
     from inventory.models import Organisation, OrganisationMembership, StockMovement
-    from logistics.scale.tiers import TIERS
     from supply_requests.models import ServedUnit, ServedUnitMembership
 
     User = get_user_model()
@@ -425,7 +425,7 @@ def main() -> None:
 
     first = COMPARISONS[args.compare[0]].worlds[0]
     os.environ["DATABASE_URL"] = database_url(database(first))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

@@ -29,5 +29,5 @@ def one_write_endpoint(request, payload: Anything) -> dict:
 
 urlpatterns = [
     path("bench/", bare.urls),
-    path("", include("logistics.urls")),
+    path("", include("config.urls")),
 ]

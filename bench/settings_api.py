@@ -1,5 +1,5 @@
 """The site's own settings, with the benchmark's extra (bare) endpoint mounted."""
 
-from logistics.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.server"

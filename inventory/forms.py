@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.dates import ISODateField
+from core.exceptions import ValidationFailed
 from core.quantities import MAX_QUANTITY, CountField, QuantityField
-from inventory.exceptions import ValidationFailed
 from inventory.item_lookup import ItemIndex
 from inventory.models import AdjustmentReason, DonationLine, Item
 from inventory.services import DonationLineInput

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from accounts.api_support import Id
+from core.api import Id
 from core.quantities import Quantity
 
 

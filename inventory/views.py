@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.dates import ISODateField
+from core.exceptions import DomainError, NotPermitted
+from core.pages import attempt, confirm_first
 from core.quantities import QuantityField
-from inventory.exceptions import DomainError, NotPermitted
 from inventory.models import DonationLine
 from inventory.selectors import donations_for, donations_matching, sites_for
 from inventory.services import DonationLineInput, donation_line_correct, donation_line_void
-from inventory.web import attempt, confirm_first
 
 PAGE_SIZE = 25
 

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from core.exceptions import DomainError
 from inventory.admin import ReadOnlyAdmin
-from inventory.exceptions import DomainError
 from inventory.permissions import require_site_manager
 from inventory.selectors import sites_for
 from notifications import services

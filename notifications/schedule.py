@@ -11,7 +11,7 @@ from typing import Any
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from logistics.env import env_str
+from config.env import env_str
 
 
 def env_crontab(name: str, default: str) -> crontab:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import NotPermitted
+from core.exceptions import NotPermitted
 from inventory.models import OrganisationMembership, OrganisationRole
 from inventory.permissions import User
 from supply_requests.models import ServedUnit, ServedUnitMembership

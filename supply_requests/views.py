@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.exceptions import DomainError, NotPermitted
+from core.exceptions import DomainError, NotPermitted
+from core.pages import attempt
 from inventory.models import Item
-from inventory.web import attempt
 from supply_requests.forms import ReasonForm, RequestForm, RequestLineFormSet
 from supply_requests.models import Priority, RequestStatus, ServedUnit, SupplyRequest
 from supply_requests.roles import can_request_for, roles_for

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 from import_export.results import Result
 
-from inventory.exceptions import DomainError
+from core.exceptions import DomainError
 from inventory.models import Donation, DonationLine, Item, Site
 from inventory.permissions import can_manage_site
 from inventory.resources.base import CodeWidget, SafeResource

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import IllegalTransition, ValidationFailed
+from core.exceptions import IllegalTransition, ValidationFailed
 from inventory.models import AdjustmentReason, DonationLine, MovementKind, StockMovement
 from inventory.permissions import require_site_manager
 from inventory.services.donations import DonationLineInput, donation_line_add

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 from inventory.models import (
     WRITE_OFF_REASONS,
     AdjustmentReason,

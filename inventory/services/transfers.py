@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 from inventory.models import Lot, MovementKind, Site, StockTransfer, StockTransferLine
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import MovementSource, lock_balances, post_movement

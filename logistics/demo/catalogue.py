@@ -4,8 +4,8 @@ Codes are an explicit mapping rather than a transliteration: people type and boo
 so they must stay stable when a Chinese name is reworded.
 """
 
+from demo.world.csvdata import read_csv, split_list, yes
 from inventory.models import Item, ItemAlias, ItemCategory, ItemPack
-from logistics.demo.csvdata import read_csv, split_list, yes
 
 ITEM_CODES: dict[str, str] = {
     "医用防护口罩": "n95-mask",

@@ -6,8 +6,8 @@ Street names are the real sub-districts; community names are real or plausible. 
 households and households in isolation are rounded, realistic magnitudes for early 2020.
 """
 
+from demo.world.csvdata import read_csv, split_list, yes
 from inventory.models import Organisation
-from logistics.demo.csvdata import read_csv, split_list, yes
 from supply_requests.models import ServedUnit, ServedUnitKind
 
 

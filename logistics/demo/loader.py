@@ -6,7 +6,13 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import DomainError
+from core.exceptions import DomainError
+from demo.world.catalogue import load_catalogue
+from demo.world.directory import load_directory
+from demo.world.organisations import CHENGDU_CENTRE, load_donors, load_organisations
+from demo.world.requests import load_requests
+from demo.world.stock import count_stock, receive_donations, transfer_stock, write_off_stock
+from demo.world.users import load_users
 from inventory.models import (
     Donation,
     DonationLine,
@@ -23,12 +29,6 @@ from inventory.models import (
     StockMovement,
     StockTransfer,
 )
-from logistics.demo.catalogue import load_catalogue
-from logistics.demo.directory import load_directory
-from logistics.demo.organisations import CHENGDU_CENTRE, load_donors, load_organisations
-from logistics.demo.requests import load_requests
-from logistics.demo.stock import count_stock, receive_donations, transfer_stock, write_off_stock
-from logistics.demo.users import load_users
 from logistics.models import Allocation, Shipment, ShipmentLine, ShipmentStatusChange
 from supply_requests.models import (
     RequestStatusChange,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
 
+from demo.world.donations import DONATIONS, Line
 from inventory.models import (
     AdjustmentReason,
     Donation,
@@ -32,7 +33,6 @@ from inventory.services import (
     stock_count_start,
     stock_transfer,
 )
-from logistics.demo.donations import DONATIONS, Line
 
 # The response happened in China: demo times are Beijing time whatever TIME_ZONE says.
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -12,8 +12,8 @@ from django.contrib.auth.models import AbstractUser
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from demo.world.organisations import CHENGDU_CENTRE
 from inventory.models import Organisation, OrganisationMembership, OrganisationRole
-from logistics.demo.organisations import CHENGDU_CENTRE
 from supply_requests.models import ServedUnit, ServedUnitMembership
 
 DEMO_PASSWORD = "demo"

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.dates import ISODateTimeField
+from core.exceptions import DomainError, NotPermitted
+from core.pages import confirm_first
 from core.quantities import parse_quantity
-from inventory.exceptions import DomainError, NotPermitted
 from inventory.models import Item
 from inventory.selectors import sites_for
-from inventory.web import confirm_first
 from logistics.models import ShipmentStatus
 from logistics.selectors import (
     OVERDUE_AFTER,

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import DomainError, NotPermitted
+from core.pages import confirm_first
 from core.quantities import parse_quantity
-from inventory.exceptions import DomainError, NotPermitted
-from inventory.web import confirm_first
 from logistics.models import DiscrepancyReason, ShipmentStatus
 from logistics.selectors import request_story, shipments_for_request, visible_shipments
 from logistics.services import (

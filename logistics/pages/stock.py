@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import DomainError, NotPermitted
+from core.pages import attempt, confirm_first
 from core.quantities import MAX_QUANTITY, parse_quantity
-from inventory.exceptions import DomainError, NotPermitted
 from inventory.forms import (
     AdjustmentForm,
     DonationForm,
@@ -44,7 +45,6 @@ from inventory.services import (
     stock_count_start,
     stock_transfer,
 )
-from inventory.web import attempt, confirm_first
 from logistics.selectors import shortages
 from logistics.services import stock_write_off_releasing
 

@@ -1,7 +1,7 @@
 """Organisations, sites, the catalogue, served units and donors of a generated tier."""
 
+from demo.scale.world import CATEGORIES, World
 from inventory import models as inv
-from logistics.scale.world import CATEGORIES, World
 from supply_requests import models as req
 
 

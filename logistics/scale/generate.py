@@ -7,11 +7,11 @@ from datetime import datetime, time
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from logistics.scale.directory import build_directory
-from logistics.scale.requests import build_requests
-from logistics.scale.stock import fill_ledger, write_balances
-from logistics.scale.tiers import Tier
-from logistics.scale.world import World
+from demo.scale.directory import build_directory
+from demo.scale.requests import build_requests
+from demo.scale.stock import fill_ledger, write_balances
+from demo.scale.tiers import Tier
+from demo.scale.world import World
 
 
 def generate(tier: Tier, *, seed: int, prefix: str = "") -> dict[str, int]:

@@ -3,9 +3,9 @@
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from demo.scale.stock import add_movement, take_from_shelf
+from demo.scale.world import ACTIVE, FINISHED, PRIORITIES, STATES, World
 from logistics import models as dist
-from logistics.scale.stock import add_movement, take_from_shelf
-from logistics.scale.world import ACTIVE, FINISHED, PRIORITIES, STATES, World
 from supply_requests import models as req
 
 

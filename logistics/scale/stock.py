@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from demo.scale.world import LotStock, World
 from inventory import models as inv
-from logistics.scale.world import LotStock, World
 
 
 def receive(world: World, site: int, item: int, quantity: int, when: datetime) -> LotStock:

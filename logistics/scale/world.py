@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from demo.scale.tiers import Tier
+from demo.scale.writer import BulkWriter
 from inventory import models as inv
-from logistics.scale.tiers import Tier
-from logistics.scale.writer import BulkWriter
 
 CATEGORIES = [c for c, _label in inv.ItemCategory.choices]
 # Final request states and their share: every state appears, most requests are done.

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
+from core.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
 from inventory.models import Site
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import change_reservation, fefo, lock_balances, lock_item_balances

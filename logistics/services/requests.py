@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import IllegalTransition
+from core.exceptions import IllegalTransition
 from logistics.models import Allocation, AllocationStatus
 from logistics.services.allocations import lock_lines, release_locked
 from supply_requests.models import SupplyRequest

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import NotPermitted
+from core.exceptions import NotPermitted
 from inventory.permissions import User
 from notifications.models import Notification
 

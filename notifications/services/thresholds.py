@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 from inventory.models import Item, Site
 from inventory.permissions import User, require_site_manager
 from notifications.models import AlertState, NotificationKind, StockThreshold

@@ -10,12 +10,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.celery import app as celery_app
 from dashboards.tasks import rebuild_daily_rollups
 from inventory.models import DailyStockRollup
 from inventory.selectors import ledger_mismatches
 from inventory.services import TransferLineInput, stock_adjust, stock_transfer
 from inventory.services.ledger import rollups_from_ledger, rollups_rebuild
-from logistics.celery import app as celery_app
 from tests.dashboards.conftest import at, travel
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from inventory.exceptions import DomainError
+from core.exceptions import DomainError
 from inventory.models import DailyStockRollup, ItemCategory, OrganisationRole
 from inventory.selectors import ledger_mismatches
 from inventory.services import (

@@ -8,10 +8,10 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management.base import CommandError
 
+from demo.world import loader
 from inventory.models import AdjustmentReason, Item, ItemAlias, Lot, Site
 from inventory.selectors import ledger_mismatches
 from inventory.services import stock_adjust
-from logistics.demo import loader
 from supply_requests.models import RequestStatus, SupplyRequest
 from supply_requests.roles import roles_for
 from tests.demo.commands import FAST_HASHER, load

@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
+from core.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
 from inventory.models import StockBalance
 from logistics.models import AllocationStatus
 from logistics.services import allocation_move, allocation_release

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from inventory.exceptions import InsufficientStock
+from core.exceptions import InsufficientStock
 from inventory.models import StockBalance
 from logistics.models import Allocation
 from logistics.services import AllocationInput, allocation_commit

@@ -3,7 +3,7 @@ shipment or on the road must be dealt with first."""
 
 import pytest
 
-from inventory.exceptions import IllegalTransition, NotPermitted
+from core.exceptions import IllegalTransition, NotPermitted
 from inventory.models import StockBalance
 from logistics.models import AllocationStatus
 from logistics.services import (

@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 from logistics.models import AllocationStatus
 from logistics.services import (
     AllocationInput,

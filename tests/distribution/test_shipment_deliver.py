@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import NotPermitted, ValidationFailed
+from core.exceptions import NotPermitted, ValidationFailed
 from inventory.models import MovementKind, StockBalance, StockMovement
 from inventory.selectors import ledger_mismatches
 from logistics.models import ShipmentStatus

@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import IllegalTransition
+from core.exceptions import IllegalTransition
 from inventory.models import MovementKind, StockBalance, StockMovement
 from logistics.models import ShipmentStatus
 from logistics.services import (

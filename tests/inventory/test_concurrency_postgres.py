@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from inventory.exceptions import InsufficientStock
+from core.exceptions import InsufficientStock
 from inventory.models import OrganisationRole, StockBalance, StockMovement
 from inventory.selectors import ledger_mismatches
 from inventory.services import DonationLineInput, donation_receive, stock_dispatch, stock_reserve

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from inventory.exceptions import NotPermitted, ValidationFailed
+from core.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Donor, ItemPack, MovementKind, StockBalance, StockMovement
 from inventory.services import DonationLineInput, donation_receive
 from tests.conftest import RECEIVED

@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import InsufficientStock, NotPermitted, ValidationFailed
+from core.exceptions import InsufficientStock, NotPermitted, ValidationFailed
 from inventory.models import AdjustmentReason, MovementKind, StockBalance, StockMovement
 from inventory.services import stock_adjust, stock_reserve
 

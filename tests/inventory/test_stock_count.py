@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import IllegalTransition, ValidationFailed
+from core.exceptions import IllegalTransition, ValidationFailed
 from inventory.models import AdjustmentReason, StockBalance, StockCountStatus
 from inventory.services import (
     stock_adjust,

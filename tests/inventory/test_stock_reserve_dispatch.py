@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import InsufficientStock, NotPermitted, ValidationFailed
+from core.exceptions import InsufficientStock, NotPermitted, ValidationFailed
 from inventory.models import MovementKind, StockBalance
 from inventory.services import stock_dispatch, stock_release, stock_reserve, stock_return
 

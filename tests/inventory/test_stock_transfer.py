@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import InsufficientStock, NotPermitted, ValidationFailed
+from core.exceptions import InsufficientStock, NotPermitted, ValidationFailed
 from inventory.models import MovementKind, StockBalance, StockMovement
 from inventory.services import TransferLineInput, stock_reserve, stock_transfer
 from tests.factories import ItemFactory, SiteFactory

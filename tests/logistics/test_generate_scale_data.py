@@ -4,11 +4,11 @@ state, every dispatch behind a shipment line, and balances equal to the ledger."
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
+from demo.scale.generate import generate
+from demo.scale.tiers import Tier
 from inventory.models import Item, Site, StockBalance, StockMovement
 from inventory.selectors import ledger_mismatches
 from logistics.models import ShipmentLine
-from logistics.scale.generate import generate
-from logistics.scale.tiers import Tier
 from supply_requests.models import RequestStatus, ServedUnit, SupplyRequest, SupplyRequestLine
 
 TINY = Tier("tiny", sites=4, items=20, units=30, movements=1_500, requests=150)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from logistics.env import env_bool, env_database, env_int, env_list
+from config.env import env_bool, env_database, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD_KEY = "k" * 20 + "-production-secret-for-the-deploy-check-" + "x" * 20

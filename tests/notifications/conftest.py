@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from config.celery import app as celery_app
 from inventory.models import OrganisationRole
-from logistics.celery import app as celery_app
 from tests.factories import MembershipFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

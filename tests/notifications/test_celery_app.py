@@ -9,7 +9,7 @@ import sys
 from django.conf import settings
 
 PROBE = (
-    "from logistics.celery import app; "
+    "from config.celery import app; "
     "app.loader.import_default_modules(); "  # what a worker does: autodiscover tasks.py
     "print(app.conf.broker_url, app.conf.task_always_eager, app.conf.task_acks_late, "
     "app.conf.task_reject_on_worker_lost, 'notifications.tasks.check_near_expiry' in app.tasks)"
@@ -21,7 +21,7 @@ def probe(**env: str) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {PROBE}"],
         cwd=settings.BASE_DIR,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "logistics.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
         timeout=60,

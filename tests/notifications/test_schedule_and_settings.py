@@ -37,7 +37,7 @@ def test_the_schedule_runs_every_check_and_the_nightly_rollup():
 
 
 def test_every_scheduled_notification_task_exists():
-    from logistics.celery import app
+    from config.celery import app
 
     for entry in reload_schedule().values():
         if entry["task"].startswith("notifications."):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from inventory.exceptions import NotPermitted, ValidationFailed
+from core.exceptions import NotPermitted, ValidationFailed
 from notifications.models import AlertState, Notification, StockThreshold
 from notifications.services import threshold_remove, threshold_set
 from tests.factories import SiteFactory, UserFactory

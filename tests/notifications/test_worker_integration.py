@@ -1,4 +1,4 @@
-"""A real `celery -A logistics worker` process on a real Redis broker and the test database.
+"""A real `celery -A config worker` process on a real Redis broker and the test database.
 
 Runs only when CELERY_BROKER_URL is a redis:// URL (use a database number of its own, e.g.
 redis://127.0.0.1:6379/5) and the suite runs on PostgreSQL (DATABASE_URL=postgres://…): the
@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from logistics.celery import app as celery_app
+from config.celery import app as celery_app
 from notifications import tasks
 from notifications.models import AlertState, EmailStatus, Notification, NotificationKind
 
@@ -93,7 +93,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     celery_app.control.purge()  # leftovers of an earlier, interrupted run
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "logistics.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database_url,
         # No idle connections: the test database is flushed after each test and dropped
         # at the end of the run.

@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import IllegalTransition, NotPermitted, ValidationFailed
+from core.exceptions import IllegalTransition, NotPermitted, ValidationFailed
 from supply_requests.models import RequestStatus, SupplyRequest
 from supply_requests.services import RequestLineInput, request_create, request_update_draft
 from tests.factories import ItemFactory, ServedUnitFactory, UnitMembershipFactory

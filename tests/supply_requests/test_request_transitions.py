@@ -3,7 +3,7 @@ move works, records who did it, and each illegal one is refused naming the curre
 
 import pytest
 
-from inventory.exceptions import IllegalTransition, NotPermitted, ValidationFailed
+from core.exceptions import IllegalTransition, NotPermitted, ValidationFailed
 from supply_requests.models import RequestStatus
 from supply_requests.services import (
     RequestLineInput,

@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from logistics.scale.generate import generate
-from logistics.scale.tiers import TIERS
+from demo.scale.generate import generate
+from demo.scale.tiers import TIERS
 
 
 class Command(BaseCommand):

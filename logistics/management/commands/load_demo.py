@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from logistics.demo.loader import DemoConflict, DemoReport, load_demo
-from logistics.demo.users import DEMO_PASSWORD, EXTRA_WORKERS, LOGINS
+from demo.world.loader import DemoConflict, DemoReport, load_demo
+from demo.world.users import DEMO_PASSWORD, EXTRA_WORKERS, LOGINS
 
 SITE_URL = "http://127.0.0.1:8000/"
 
