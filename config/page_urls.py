@@ -1,39 +1,66 @@
-"""Every page for people, in one namespace ("pages"); the views live with their app."""
+"""Every page for people, in one namespace ("pages"); the views live with their app.
+Every one is wrapped in `once`: a form's one-time token makes its POST happen once."""
 
 from django.urls import path
 
+from accounts.page_once import once
+from inventory import views as donation_views
 from logistics.pages import distribution, requests, stock
 from supply_requests import views as request_views
 
 app_name = "pages"
 urlpatterns = [
-    path("requests/", request_views.request_list, name="requests"),
-    path("requests/new/", request_views.request_new, name="request_new"),
-    path("requests/queue/", request_views.request_queue, name="queue"),
-    path("requests/<int:pk>/", requests.request_detail, name="request"),
-    path("requests/<int:pk>/edit/", request_views.request_edit, name="request_edit"),
-    path("requests/<int:pk>/submit/", request_views.request_submit_view, name="request_submit"),
-    path("requests/<int:pk>/approve/", request_views.request_approve_view, name="request_approve"),
-    path("requests/<int:pk>/reject/", request_views.request_reject_view, name="request_reject"),
-    path("requests/<int:pk>/cancel/", requests.request_cancel, name="request_cancel"),
-    path("requests/<int:pk>/close/", requests.request_close, name="request_close"),
-    path("shortages/", distribution.shortage_view, name="shortages"),
-    path("shortages/commit/", distribution.plan_commit, name="plan_commit"),
-    path("dispatch/", distribution.dispatch_board, name="dispatch"),
-    path("shipments/", distribution.tracking, name="tracking"),
-    path("shipments/new/", distribution.shipment_new, name="shipment_new"),
-    path("shipments/<int:pk>/", distribution.shipment_detail, name="shipment"),
+    path("requests/", once(request_views.request_list), name="requests"),
+    path("requests/new/", once(request_views.request_new), name="request_new"),
+    path("requests/queue/", once(request_views.request_queue), name="queue"),
+    path("requests/<int:pk>/", once(requests.request_detail), name="request"),
+    path("requests/<int:pk>/edit/", once(request_views.request_edit), name="request_edit"),
+    path(
+        "requests/<int:pk>/submit/", once(request_views.request_submit_view), name="request_submit"
+    ),
+    path(
+        "requests/<int:pk>/approve/",
+        once(requests.request_approve_view),
+        name="request_approve",
+    ),
+    path(
+        "requests/<int:pk>/reject/", once(request_views.request_reject_view), name="request_reject"
+    ),
+    path("requests/<int:pk>/cancel/", once(requests.request_cancel), name="request_cancel"),
+    path("requests/<int:pk>/close/", once(requests.request_close), name="request_close"),
+    path("shortages/", once(distribution.shortage_view), name="shortages"),
+    path("shortages/commit/", once(distribution.plan_commit), name="plan_commit"),
+    path("dispatch/", once(distribution.dispatch_board), name="dispatch"),
+    path("shipments/", once(distribution.tracking), name="tracking"),
+    path("shipments/new/", once(distribution.shipment_new), name="shipment_new"),
+    path("shipments/<int:pk>/", once(distribution.shipment_detail), name="shipment"),
     path(
         "shipments/<int:pk>/dispatch/",
-        distribution.shipment_dispatch_view,
+        once(distribution.shipment_dispatch_view),
         name="shipment_dispatch",
     ),
-    path("shipments/<int:pk>/cancel/", distribution.shipment_cancel_view, name="shipment_cancel"),
-    path("shipments/<int:pk>/receive/", requests.shipment_receive, name="shipment_receive"),
-    path("stock/", stock.stock_view, name="stock"),
-    path("stock/adjust/", stock.adjust, name="adjust"),
-    path("stock/transfer/", stock.transfer, name="transfer"),
-    path("stock/counts/start/", stock.count_start, name="count_start"),
-    path("stock/counts/<int:pk>/", stock.count_sheet, name="count"),
-    path("donations/new/", stock.donation_new, name="donation_new"),
+    path(
+        "shipments/<int:pk>/cancel/",
+        once(distribution.shipment_cancel_view),
+        name="shipment_cancel",
+    ),
+    path("shipments/<int:pk>/receive/", once(requests.shipment_receive), name="shipment_receive"),
+    path("stock/", once(stock.stock_view), name="stock"),
+    path("stock/adjust/", once(stock.adjust), name="adjust"),
+    path("stock/transfer/", once(stock.transfer), name="transfer"),
+    path("stock/counts/start/", once(stock.count_start), name="count_start"),
+    path("stock/counts/<int:pk>/", once(stock.count_sheet), name="count"),
+    path("donations/new/", once(stock.donation_new), name="donation_new"),
+    path("donations/", once(donation_views.donation_list), name="donations"),
+    path("donations/<int:pk>/", once(donation_views.donation_receipt), name="donation"),
+    path(
+        "donations/lines/<int:pk>/void/",
+        once(donation_views.donation_line_void_view),
+        name="donation_line_void",
+    ),
+    path(
+        "donations/lines/<int:pk>/correct/",
+        once(donation_views.donation_line_correct_view),
+        name="donation_line_correct",
+    ),
 ]

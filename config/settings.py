@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "supply_requests.context_processors.roles",
+                "accounts.page_once.once_context",
             ],
         },
     },

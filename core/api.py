@@ -1,4 +1,5 @@
-"""What every API router shares: the one error shape, pagination and the id/quantity types.
+"""What every API router shares: the one error shape, pagination and the id type (quantities:
+`core.quantities`).
 
 Errors are always `{"detail": "...", "code": "..."}` (plus `errors` for 422): a client can
 branch on `code` and show `detail` to a person.
@@ -55,7 +56,6 @@ def error_body(status: int, detail: str, code: str) -> dict:
 
 # Database integers stop at 2**63-1; a larger id from a client is a 422, not a crash.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Quantity = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Page(LimitOffsetPagination):

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from core.exceptions import DomainError, NotPermitted
 
@@ -40,3 +40,31 @@ def act_then_redirect(
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(to, *args)
+
+
+def confirm_first(
+    request: HttpRequest, *, title: str, summary: list[str], confirm_label: str
+) -> HttpResponse | None:
+    """A confirmation page showing what will happen, unless this POST already confirms it
+    (`confirmed=1`). Returns None when the action may go ahead. The page re-posts every field
+    it was sent, its one-time token included, so confirming does the action exactly once."""
+    if request.POST.get("confirmed") == "1":
+        return None
+    hidden = [
+        (key, value)
+        for key in request.POST
+        if key not in ("csrfmiddlewaretoken", "confirmed")
+        for value in request.POST.getlist(key)
+    ]
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "summary": summary,
+            "hidden": hidden,
+            "confirm_label": confirm_label,
+            "action": request.path,
+            "back": request.META.get("HTTP_REFERER") or request.path,
+        },
+    )

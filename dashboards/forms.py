@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.dates import ISODateField
 from dashboards.selectors import Scope
 from inventory.models import ItemCategory, Organisation
 
@@ -26,15 +27,13 @@ class FilterForm(forms.Form):
         label=_("District"), coerce=int, required=False, empty_value=None
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
-    date_from = forms.DateField(
+    date_from = ISODateField(
         label=pgettext_lazy("date range", "From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_to = forms.DateField(
+    date_to = ISODateField(
         label=pgettext_lazy("date range", "To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, data, *, scope: Scope, unit_page: bool = False) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from dashboards.figures.chinese import localise_for_chinese
 from dashboards.forms import FilterForm
 from dashboards.registry import COORDINATOR_PAGE, FIGURES, STOCK_PAGE, UNIT_PAGE, FigureSpec
 from dashboards.selectors import WINDOW_DAYS, Scope, base_scope, narrow, waiting_requests
@@ -165,7 +166,7 @@ def figure_json(request: HttpRequest, name: str) -> HttpResponse:
     spec, scope, form = _figure(request, name)
     if form.errors:
         return _bad_filters(form)
-    figure = spec.draw(spec.load(scope), scope)
+    figure = localise_for_chinese(spec.draw(spec.load(scope), scope))
     return HttpResponse(figure.to_json(), content_type="application/json")
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import ISODateField
 from imports.importers.base import ImportOptions
 from imports.models import ImportKind
 from imports.runner import importer_for
@@ -37,10 +38,9 @@ class UploadForm(forms.Form):
         required=False,
     )
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
-    received_on = forms.DateField(
+    received_on = ISODateField(
         label=_("Received on (when the sheet has no date column)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     create_missing_items = forms.BooleanField(
         label=_("Create items that are not in the catalogue (marked for review)"), required=False

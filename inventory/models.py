@@ -217,6 +217,11 @@ class DonationLine(models.Model):
     pack_count = models.PositiveIntegerField(_("number of packs"), null=True, blank=True)
     batch = models.CharField(_("batch"), max_length=60, blank=True)
     expiry = models.DateField(_("expiry"), null=True, blank=True)
+    # A mistyped line is voided by a reversing "entry error" movement, never deleted.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("donation line")
@@ -267,6 +272,8 @@ class AdjustmentReason(models.TextChoices):
     LOST = "lost", _("Lost")
     FOUND = "found", _("Found")
     COUNT_CORRECTION = "count_correction", _("Count correction")
+    # Only through voiding a donation line: the receipt was typed wrong.
+    ENTRY_ERROR = "entry_error", _("Entry error")
 
 
 # Reasons that can only take stock away; "found" only adds; a count correction may do either.

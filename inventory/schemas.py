@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from core.api import Id, Quantity
+from core.api import Id
+from core.quantities import Quantity
 
 
 class PackOut(Schema):

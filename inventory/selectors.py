@@ -1,10 +1,11 @@
 """Reads of inventory that are more than a one-line query."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import F, Q, QuerySet, Sum
 
-from inventory.models import Site, StockBalance, StockMovement
+from inventory.models import Donation, Site, StockBalance, StockMovement
 from inventory.permissions import User, organisation_ids_for
 
 
@@ -67,3 +68,35 @@ def balances_for(user: User) -> QuerySet[StockBalance]:
     return StockBalance.objects.filter(site__in=sites_for(user)).select_related(
         "site", "lot", "item"
     )
+
+
+def donations_for(user: User) -> QuerySet[Donation]:
+    """Donations received at the sites the user manages or sees, newest first."""
+    return (
+        Donation.objects.filter(site__in=sites_for(user))
+        .select_related("donor", "site")
+        .order_by("-received_at", "-id")
+    )
+
+
+def donations_matching(
+    user: User, *, text: str = "", since: date | None = None, until: date | None = None
+) -> QuerySet[Donation]:
+    """The donations list's search: donor, receipt number or item (name, code or alias),
+    and a received-on range."""
+    donations = donations_for(user)
+    text = " ".join(text.split())
+    if text:
+        donations = donations.filter(
+            Q(donor__name__icontains=text)
+            | Q(reference__icontains=text)
+            | Q(lines__item__name_zh__icontains=text)
+            | Q(lines__item__name_en__icontains=text)
+            | Q(lines__item__code__iexact=text)
+            | Q(lines__item__aliases__alias__icontains=text)
+        ).distinct()
+    if since:
+        donations = donations.filter(received_at__gte=since)
+    if until:
+        donations = donations.filter(received_at__lte=until)
+    return donations

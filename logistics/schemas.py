@@ -2,7 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from core.api import Id, Quantity
+from core.api import Id
+from core.quantities import MAX_QUANTITY, Count, Quantity
 from inventory.models import AdjustmentReason
 from logistics.models import DiscrepancyReason
 
@@ -120,7 +121,7 @@ class ShipmentOut(Schema):
 
 class DeliveryLineIn(Schema):
     id: Id
-    quantity_received: int = Field(..., ge=0, le=2**31 - 1)
+    quantity_received: Count
     reason: DiscrepancyReason | None = None
     note: str = Field("", max_length=200)
 
@@ -132,7 +133,7 @@ class DeliveryIn(Schema):
 class AdjustmentIn(Schema):
     site: str = Field(..., min_length=1, max_length=40)
     lot: Id
-    quantity: int = Field(..., ge=-(2**31 - 1), le=2**31 - 1, description="signed, base units")
+    quantity: int = Field(..., ge=-MAX_QUANTITY, le=MAX_QUANTITY, description="signed, base units")
     reason: AdjustmentReason
     note: str = Field("", max_length=2000)
 

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import ISODateField
+from core.quantities import CountField, QuantityField
 from inventory.models import Item, ItemCategory
 from supply_requests.models import Priority
 
@@ -28,10 +31,8 @@ class RequestForm(forms.Form):
         initial=Priority.NORMAL,
         widget=forms.RadioSelect,
     )
-    people_served = forms.IntegerField(label=_("People served"), min_value=0, initial=0)
-    needed_by = forms.DateField(
-        label=_("Needed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    people_served = CountField(label=_("People served"), initial=0, required=False)
+    needed_by = ISODateField(label=_("Needed by"), required=False)
     reason = forms.CharField(
         label=_("Why is it needed?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -42,10 +43,20 @@ class RequestForm(forms.Form):
         if len(units) == 1:
             self.fields["served_unit"].initial = units[0].pk
 
+    def clean_needed_by(self):
+        needed_by = self.cleaned_data.get("needed_by")
+        kept = needed_by == self.initial.get("needed_by")
+        if needed_by and needed_by < timezone.localdate() and not kept:
+            raise forms.ValidationError(_("The date it is needed by has already passed."))
+        return needed_by
+
+    def clean_people_served(self):
+        return self.cleaned_data.get("people_served") or 0
+
 
 class RequestLineForm(forms.Form):
     item = forms.ChoiceField(label=_("Item"), required=False)
-    quantity = forms.IntegerField(label=_("Quantity"), required=False, min_value=1)
+    quantity = QuantityField(label=_("Quantity"), required=False)
     unknown = forms.BooleanField(label=_("Quantity unknown"), required=False)
 
     def __init__(self, *args, items=None, **kwargs):
@@ -53,11 +64,20 @@ class RequestLineForm(forms.Form):
         self.fields["item"].choices = items or item_choices()
 
     def clean(self):
+        """Every combination that would lose what was typed is an error on its line."""
         data = super().clean()
-        if data.get("item") and not data.get("unknown") and not data.get("quantity"):
+        typed = data.get("quantity") is not None or "quantity" in self.errors
+        if not data.get("item"):
+            if typed or data.get("unknown"):
+                self.add_error("item", _("Which item is this quantity for?"))
+            return data
+        if data.get("unknown") and typed:
+            self.add_error(
+                "quantity",
+                _("You ticked “quantity unknown” and typed a quantity: clear one of them."),
+            )
+        elif not data.get("unknown") and not typed:
             self.add_error("quantity", _("Give a quantity, or tick “quantity unknown”."))
-        if data.get("unknown"):
-            data["quantity"] = None
         return data
 
 

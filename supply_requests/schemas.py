@@ -3,7 +3,8 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import create_model
 
-from core.api import Id, Quantity
+from core.api import Id
+from core.quantities import Count, Quantity
 from supply_requests.models import Priority
 
 
@@ -31,7 +32,7 @@ class RequestIn(Schema):
     served_unit: Id
     priority: Priority = Priority.NORMAL
     needed_by: date | None = None
-    people_served: int = Field(0, ge=0, le=100_000_000)
+    people_served: Count = 0
     reason: str = Field("", max_length=2000)
     lines: list[RequestLineIn] = Field(..., min_length=1, max_length=300)
 
@@ -97,7 +98,7 @@ class RequestOut(Schema):
 
 class ApproveLineIn(Schema):
     id: Id
-    quantity_approved: int = Field(..., ge=0, le=2**31 - 1)
+    quantity_approved: Count
 
 
 class ApproveIn(Schema):

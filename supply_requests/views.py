@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import DomainError, NotPermitted
 from core.pages import act_then_redirect, attempt
 from inventory.models import Item
 from supply_requests.forms import ReasonForm, RequestForm, RequestLineFormSet
@@ -19,7 +19,6 @@ from supply_requests.roles import can_request_for, roles_for
 from supply_requests.selectors import coordinated_units, requests_for
 from supply_requests.services import (
     RequestLineInput,
-    request_approve,
     request_create,
     request_reject,
     request_submit,
@@ -53,7 +52,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         raise Http404(_("You do not request supplies for any served unit."))
     form = RequestForm(request.POST or None, units=units)
     lines = RequestLineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
+    # Both checked before either is trusted, so every problem shows in one pass.
+    if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
         unit = next(u for u in units if u.pk == form.cleaned_data["served_unit"])
         submit = request.POST.get("action") == "submit"
 
@@ -107,7 +107,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     form = RequestForm(request.POST or None, units=units, initial=initial)
     lines = RequestLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
+    if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
         submit = request.POST.get("action") == "submit"
 
         def update() -> SupplyRequest:
@@ -132,17 +132,58 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REQUEST_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "needed_by": ("needed_by", "-priority", "pk"),
+    "unit": ("served_unit__name", "-created_at"),
+}
+PAGE_SIZE = 25
+
+
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    """Her own requests (community worker), or every request she may see."""
-    requests = requests_for(request.user).prefetch_related("lines__item").order_by("-created_at")
+    """Her own requests (community worker), or every request she may see: search by number,
+    unit or item, filter by status, sort, and page through all of them."""
+    requests = requests_for(request.user).select_related("served_unit")
     status = request.GET.get("status")
     if status in RequestStatus.values:
         requests = requests.filter(status=status)
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    if text:
+        match = (
+            Q(served_unit__name__icontains=text)
+            | Q(lines__item__name_zh__icontains=text)
+            | Q(lines__item__name_en__icontains=text)
+            | Q(lines__item__code__iexact=text)
+        )
+        number = text.lstrip("#")
+        if number.isascii() and number.isdigit() and len(number) < 12:
+            match |= Q(pk=int(number))
+        requests = requests.filter(match).distinct()
+    sort = request.GET.get("sort") if request.GET.get("sort") in REQUEST_SORTS else "newest"
+    requests = requests.order_by(*REQUEST_SORTS[sort]).prefetch_related("lines__item")
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "supply_requests/request_list.html",
-        {"requests": requests[:200], "statuses": RequestStatus.choices, "status": status},
+        {
+            "page": page,
+            "requests": page.object_list,
+            "statuses": RequestStatus.choices,
+            "status": status,
+            "q": text,
+            "sort": sort,
+            "sorts": [
+                ("newest", _("Newest first")),
+                ("oldest", _("Oldest first")),
+                ("needed_by", _("Needed soonest")),
+                ("unit", _("By served unit")),
+            ],
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -190,40 +231,6 @@ def request_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "pages:request",
         pk,
     )
-
-
-@login_required
-@require_POST
-def request_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve per line (partially if need be): `approve-<line id>` fields."""
-    supply_request = get_object_or_404(requests_for(request.user), pk=pk)
-    approved: dict[int, int] = {}
-    errors: dict[int, str] = {}
-    for line in supply_request.lines.all():
-        raw = request.POST.get(f"approve-{line.pk}", "").strip()
-        try:
-            approved[line.pk] = int(raw)
-            if approved[line.pk] < 0:
-                raise ValueError
-        except ValueError:
-            errors[line.pk] = _("Enter a whole number, 0 or more.")
-    if not errors:
-        try:
-            request_approve(
-                actor=request.user,
-                request=supply_request,
-                approved=approved,
-                note=request.POST.get("note", ""),
-            )
-            messages.success(request, _("Request #%(id)d approved.") % {"id": pk})
-            return redirect("pages:request", pk=pk)
-        except NotPermitted as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, _("Some approved quantities are not valid."))
-    return redirect("pages:request", pk=pk)
 
 
 @login_required

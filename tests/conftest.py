@@ -33,6 +33,26 @@ def requires_postgres() -> pytest.MarkDecorator:
     )
 
 
+# Service, import and alert tests check a rule's message against its source text (the
+# msgid); everything a person reads on a page is tested in Chinese first.
+SOURCE_TEXT_SUITES = (
+    "tests/dashboards/test_figures.py",
+    "tests/demo/",
+    "tests/distribution/",
+    "tests/imports/",
+    "tests/inventory/",
+    "tests/notifications/",
+    "tests/supply_requests/",
+)
+
+
+def reads_english(request) -> bool:
+    path = str(request.node.fspath).replace("\\", "/")
+    return bool(request.node.get_closest_marker("english")) or any(
+        suite in path for suite in SOURCE_TEXT_SUITES
+    )
+
+
 @pytest.fixture(autouse=True)
 def eager_celery():
     """Tests run tasks in-process, whatever CELERY_BROKER_URL says: a test that expects a
@@ -47,17 +67,17 @@ def eager_celery():
 
 
 @pytest.fixture(autouse=True)
-def english_messages():
-    """Assertions read the English source messages; zh-hans has its own tests."""
-    with translation.override("en"):
+def chinese_messages(request):
+    """Tests read what the site's users read: Chinese (zh-hans, the site's default). A test
+    marked `@pytest.mark.english` (and the source-text suites) read English instead."""
+    with translation.override("en" if reads_english(request) else "zh-hans"):
         yield
 
 
 @pytest.fixture
-def client(client):
-    """Pages answer in the browser's language; tests read the English messages unless they
-    ask for Chinese themselves (HTTP_ACCEPT_LANGUAGE="zh-hans" on the request)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def client(client, request):
+    """Pages answer in the browser's language: Chinese unless the test reads English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en" if reads_english(request) else "zh-hans"
     return client
 
 

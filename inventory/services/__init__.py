@@ -11,7 +11,8 @@ from inventory.services.counts import (
     stock_count_record,
     stock_count_start,
 )
-from inventory.services.donations import DonationLineInput, donation_receive
+from inventory.services.donation_corrections import donation_line_correct, donation_line_void
+from inventory.services.donations import DonationLineInput, donation_line_add, donation_receive
 from inventory.services.stock import (
     stock_adjust,
     stock_dispatch,
@@ -26,6 +27,9 @@ __all__ = [
     "DonationLineInput",
     "ReceivedDonation",
     "TransferLineInput",
+    "donation_line_add",
+    "donation_line_correct",
+    "donation_line_void",
     "donation_receive",
     "donation_receive_bulk",
     "stock_adjust",

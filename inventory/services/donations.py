@@ -104,32 +104,55 @@ def donation_receive(
         recorded_by=actor,
     )
     for line, quantity, pack_count in converted:
-        donation_line = DonationLine.objects.create(
-            donation=donation,
-            item=line.item,
-            quantity=quantity,
-            pack_name=line.pack_name if pack_count else "",
-            pack_count=pack_count,
-            batch=line.batch.strip(),
-            expiry=line.expiry,
-        )
-        lot = Lot.objects.create(
-            item=line.item,
-            donation_line=donation_line,
-            donor=donation.donor,
-            batch=donation_line.batch,
-            expiry=line.expiry,
-            received_at=received_at,
-        )
-        balance = lock_balances([(site.pk, lot.pk)], create=True)[(site.pk, lot.pk)]
-        post_movement(
-            balance=balance,
-            quantity=quantity,
-            kind=MovementKind.RECEIPT,
-            actor=actor,
-            reason=_("Donation #%(id)d from %(donor)s")
-            % {"id": donation.pk, "donor": donation.donor.name},
-            source=MovementSource(donation_line_id=donation_line.pk),
-            occurred_at=occurred_at,
-        )
+        _receive_line(donation, line, quantity, pack_count, actor, occurred_at)
     return donation
+
+
+def _receive_line(
+    donation: Donation,
+    line: DonationLineInput,
+    quantity: int,
+    pack_count: int | None,
+    actor: AbstractBaseUser,
+    occurred_at: datetime | None = None,
+) -> DonationLine:
+    donation_line = DonationLine.objects.create(
+        donation=donation,
+        item=line.item,
+        quantity=quantity,
+        pack_name=line.pack_name if pack_count else "",
+        pack_count=pack_count,
+        batch=line.batch.strip(),
+        expiry=line.expiry,
+    )
+    lot = Lot.objects.create(
+        item=line.item,
+        donation_line=donation_line,
+        donor=donation.donor,
+        batch=donation_line.batch,
+        expiry=line.expiry,
+        received_at=donation.received_at,
+    )
+    site = donation.site
+    balance = lock_balances([(site.pk, lot.pk)], create=True)[(site.pk, lot.pk)]
+    post_movement(
+        balance=balance,
+        quantity=quantity,
+        kind=MovementKind.RECEIPT,
+        actor=actor,
+        reason=_("Donation #%(id)d from %(donor)s")
+        % {"id": donation.pk, "donor": donation.donor.name},
+        source=MovementSource(donation_line_id=donation_line.pk),
+        occurred_at=occurred_at,
+    )
+    return donation_line
+
+
+@transaction.atomic
+def donation_line_add(
+    *, actor: AbstractBaseUser, donation: Donation, line: DonationLineInput
+) -> DonationLine:
+    """Receive one more line into a recorded donation (a correction of a voided line)."""
+    require_site_manager(actor, donation.site)
+    quantity, pack_count = base_quantity(line)
+    return _receive_line(donation, line, quantity, pack_count, actor)

@@ -113,6 +113,8 @@ def _check_adjustment(quantity: int, reason: str) -> None:
         raise ValidationFailed(_("A write-off (expired, damaged, lost) can only remove stock."))
     if reason == AdjustmentReason.FOUND and quantity < 0:
         raise ValidationFailed(_("Found stock can only be added."))
+    if reason == AdjustmentReason.ENTRY_ERROR and quantity > 0:
+        raise ValidationFailed(_("An entry error can only reverse a receipt."))
 
 
 @transaction.atomic

@@ -4,21 +4,27 @@ printable waybill, and tracking of shipments on the way."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core.dates import ISODateTimeField
 from core.exceptions import DomainError, NotPermitted
-from core.pages import act_then_redirect
+from core.pages import act_then_redirect, confirm_first
+from core.quantities import parse_quantity
 from inventory.models import Item
 from inventory.selectors import sites_for
 from logistics.models import ShipmentStatus
 from logistics.selectors import (
+    OVERDUE_AFTER,
     allocation_plan,
     ready_to_ship,
-    shipments_on_the_way,
     shortages,
     visible_shipments,
 )
@@ -92,9 +98,9 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
             continue
         _prefix, line_id, site_code = key.split("-", 2)
         try:
-            quantity = int(raw or 0)
-        except ValueError:
-            messages.error(request, _("Quantities must be whole numbers."))
+            quantity = parse_quantity(raw or "0", min_value=0)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
             return redirect(request.POST.get("back") or "pages:shortages")
         if quantity > 0 and site_code in sites and line_id.isdigit():
             picks.append(AllocationInput(int(line_id), sites[site_code], quantity))
@@ -125,26 +131,39 @@ class WaybillForm(forms.Form):
     vehicle = forms.CharField(label=gettext_lazy("Vehicle"), max_length=60, required=False)
     driver = forms.CharField(label=gettext_lazy("Driver"), max_length=60, required=False)
     contact = forms.CharField(label=gettext_lazy("Contact phone"), max_length=60, required=False)
-    planned_at = forms.DateTimeField(
-        label=gettext_lazy("Planned departure"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    planned_at = ISODateTimeField(label=gettext_lazy("Planned departure"), required=False)
 
 
 @login_required
 def dispatch_board(request: HttpRequest) -> HttpResponse:
     """Reserved stock waiting for a shipment, per site and unit, and planned shipments."""
     _require_coordinator(request)
+    return _dispatch_page(request)
+
+
+def _dispatch_page(
+    request: HttpRequest, *, bound: WaybillForm | None = None, key: tuple = (), status: int = 200
+) -> HttpResponse:
+    """The board; a waybill that was refused is shown again in its own group, as typed."""
     planned = (
         visible_shipments(request.user)
         .filter(status=ShipmentStatus.PLANNED, served_unit__in=coordinated_units(request.user))
         .order_by("created_at")
     )
+    groups = [
+        (
+            row,
+            bound
+            if bound is not None and key == (row.site.code, str(row.served_unit.pk))
+            else WaybillForm(auto_id=f"id_%s-{n}"),
+        )
+        for n, row in enumerate(ready_to_ship(request.user), start=1)
+    ]
     return render(
         request,
         "logistics/dispatch.html",
-        {"ready": ready_to_ship(request.user), "planned": planned, "form": WaybillForm()},
+        {"groups": groups, "planned": planned},
+        status=status,
     )
 
 
@@ -152,12 +171,12 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shipment_new(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    form = WaybillForm(request.POST)
     site = get_object_or_404(sites_for(request.user), code=request.POST.get("site", ""))
     unit = get_object_or_404(coordinated_units(request.user), pk=request.POST.get("unit") or 0)
+    form = WaybillForm(request.POST, auto_id="id_%s-bound")
+    key = (site.code, str(unit.pk))
     if not form.is_valid():
-        messages.error(request, _("Check the waybill fields."))
-        return redirect("pages:dispatch")
+        return _dispatch_page(request, bound=form, key=key, status=422)
     try:
         shipment = shipment_create(
             actor=request.user, site=site, served_unit=unit, waybill=Waybill(**form.cleaned_data)
@@ -165,8 +184,8 @@ def shipment_new(request: HttpRequest) -> HttpResponse:
     except NotPermitted as exc:
         raise Http404 from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("pages:dispatch")
+        form.add_error(None, exc.message)
+        return _dispatch_page(request, bound=form, key=key, status=409)
     return redirect("pages:shipment", pk=shipment.pk)
 
 
@@ -209,6 +228,22 @@ def _shipment_action(request: HttpRequest, pk: int, action, done: str) -> HttpRe
 @login_required
 @require_POST
 def shipment_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
+    asking = confirm_first(
+        request,
+        title=_("Dispatch shipment #%(id)d?") % {"id": pk},
+        summary=[
+            _("%(site)s → %(unit)s: %(n)d line(s) leave the stock now.")
+            % {
+                "site": shipment.site.name,
+                "unit": shipment.served_unit.name,
+                "n": shipment.lines.count(),
+            }
+        ],
+        confirm_label=_("Dispatch now"),
+    )
+    if asking is not None:
+        return asking
     return _shipment_action(
         request,
         pk,
@@ -220,6 +255,15 @@ def shipment_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def shipment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(visible_shipments(request.user), pk=pk)
+    asking = confirm_first(
+        request,
+        title=_("Cancel shipment #%(id)d?") % {"id": pk},
+        summary=[_("The shipment is cancelled; its stock stays reserved for the requests.")],
+        confirm_label=_("Cancel shipment"),
+    )
+    if asking is not None:
+        return asking
     return _shipment_action(
         request,
         pk,
@@ -230,9 +274,62 @@ def shipment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+SHIPMENT_SORTS = {
+    "longest": ("dispatched_at", "created_at", "pk"),
+    "newest": ("-created_at", "-pk"),
+    "unit": ("served_unit__name", "-created_at"),
+}
+
+
 @login_required
 def tracking(request: HttpRequest) -> HttpResponse:
-    """Shipments on the way, the overdue ones first to catch the eye."""
-    rows = shipments_on_the_way(request.user)
-    rows.sort(key=lambda row: (not row["overdue"], -row["hours"]))
-    return render(request, "logistics/tracking.html", {"rows": rows})
+    """Shipments, by default the ones on the way with the longest on the road first (the
+    overdue ones catch the eye); any status, a search by number, unit or site, and pages."""
+    status = request.GET.get("status", ShipmentStatus.DISPATCHED)
+    shipments = visible_shipments(request.user).select_related("site", "served_unit")
+    if status in ShipmentStatus.values:
+        shipments = shipments.filter(status=status)
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    if text:
+        match = Q(served_unit__name__icontains=text) | Q(site__name__icontains=text)
+        number = text.lstrip("#")
+        if number.isascii() and number.isdigit() and len(number) < 12:
+            match |= Q(pk=int(number))
+        shipments = shipments.filter(match)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SHIPMENT_SORTS else "longest"
+    page = Paginator(shipments.order_by(*SHIPMENT_SORTS[sort]), 50).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    rows = [
+        {
+            "shipment": s,
+            "hours": int((now - s.dispatched_at).total_seconds() // 3600)
+            if s.dispatched_at and s.status == ShipmentStatus.DISPATCHED
+            else None,
+            "overdue": s.status == ShipmentStatus.DISPATCHED
+            and s.dispatched_at is not None
+            and now - s.dispatched_at > OVERDUE_AFTER,
+        }
+        for s in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "logistics/tracking.html",
+        {
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "q": text,
+            "status": status,
+            "statuses": ShipmentStatus.choices,
+            "sort": sort,
+            "sorts": [
+                ("longest", _("Longest on the road")),
+                ("newest", _("Newest first")),
+                ("unit", _("By served unit")),
+            ],
+        },
+    )

@@ -5,7 +5,10 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,9 +17,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotPermitted
-from core.pages import attempt
-from inventory.forms import AdjustmentForm, DonationForm, DonationLineFormSet, TransferForm
-from inventory.models import WRITE_OFF_REASONS, Item, Lot, StockCount, StockCountStatus
+from core.pages import attempt, confirm_first
+from core.quantities import MAX_QUANTITY, parse_quantity
+from inventory.forms import (
+    AdjustmentForm,
+    DonationForm,
+    DonationLineFormSet,
+    TransferForm,
+    lot_label,
+)
+from inventory.models import (
+    WRITE_OFF_REASONS,
+    AdjustmentReason,
+    Item,
+    StockBalance,
+    StockCount,
+    StockCountStatus,
+)
 from inventory.selectors import balances_for, sites_for
 from inventory.services import (
     DonationLineInput,
@@ -32,6 +49,13 @@ from logistics.selectors import shortages
 from logistics.services import stock_write_off_releasing
 
 NEAR_EXPIRY = timedelta(days=30)
+STOCK_PAGE_SIZE = 50
+STOCK_SORTS = {
+    "item": ("item__category", "item__code", "lot__expiry", "lot_id"),
+    "expiry": ("lot__expiry", "item__code", "lot_id"),
+    "most": ("-on_hand", "item__code", "lot_id"),
+    "least": ("on_hand", "item__code", "lot_id"),
+}
 
 
 def _my_sites(request: HttpRequest) -> list:
@@ -49,11 +73,19 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     site = next((s for s in sites if s.code == site_code), sites[0])
     today = timezone.localdate()
     short_items = {row["item"].pk for row in shortages(request.user) if row["short"] > 0}
-    balances = (
-        balances_for(request.user)
-        .filter(site=site, on_hand__gt=0)
-        .order_by("item__category", "item__code", "lot__expiry", "lot_id")
-    )
+    balances = balances_for(request.user).filter(site=site, on_hand__gt=0)
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    if text:
+        balances = balances.filter(
+            Q(item__name_zh__icontains=text)
+            | Q(item__name_en__icontains=text)
+            | Q(item__code__iexact=text)
+            | Q(lot__batch__icontains=text)
+            | Q(lot__donor__name__icontains=text)
+        )
+    sort = request.GET.get("sort") if request.GET.get("sort") in STOCK_SORTS else "item"
+    balances = balances.select_related("lot__donor").order_by(*STOCK_SORTS[sort])
+    page = Paginator(balances, STOCK_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "b": b,
@@ -62,8 +94,10 @@ def stock_view(request: HttpRequest) -> HttpResponse:
             and today <= b.lot.expiry <= today + NEAR_EXPIRY,
             "low": b.item_id in short_items,
         }
-        for b in balances
+        for b in page.object_list
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "logistics/stock.html",
@@ -72,6 +106,16 @@ def stock_view(request: HttpRequest) -> HttpResponse:
             "site": site,
             "rows": rows,
             "counts": site.counts.order_by("-started_at")[:5],
+            "page": page,
+            "query": query.urlencode(),
+            "q": text,
+            "sort": sort,
+            "sorts": [
+                ("item", _("By item")),
+                ("expiry", _("Soonest expiry")),
+                ("most", _("Most on hand")),
+                ("least", _("Least on hand")),
+            ],
         },
     )
 
@@ -82,7 +126,13 @@ def donation_new(request: HttpRequest) -> HttpResponse:
     sites = _my_sites(request)
     form = DonationForm(request.POST or None, sites=sites)
     lines = DonationLineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
+    # Both checked before either is trusted, so every problem shows in one pass.
+    valid = request.method == "POST" and all([form.is_valid(), lines.is_valid()])
+    # Enter in a box (without scripts) presses the hidden first button: check, never save.
+    checking = request.POST.get("action") == "check"
+    if valid and checking:
+        messages.info(request, _("Checked: nothing is saved until you press “Put into stock”."))
+    if valid and not checking:
         site = next(s for s in sites if s.code == form.cleaned_data["site"])
         inputs = [
             DonationLineInput(
@@ -114,7 +164,7 @@ def donation_new(request: HttpRequest) -> HttpResponse:
                 _("Donation #%(id)d recorded: %(n)d line(s) in stock at %(site)s.")
                 % {"id": donation.pk, "n": len(inputs), "site": site.name},
             )
-            return redirect(f"{_stock_url()}?site={site.code}")
+            return redirect("pages:donation", pk=donation.pk)
     items = Item.objects.prefetch_related("aliases").order_by("category", "name_zh")
     return render(
         request,
@@ -127,23 +177,72 @@ def _stock_url() -> str:
     return reverse("pages:stock")
 
 
+def _chosen_site(request: HttpRequest, sites: list, field: str = "site"):
+    code = request.POST.get(field) or request.GET.get(field) or ""
+    return next((s for s in sites if s.code == code), sites[0])
+
+
+def _site_balances(request: HttpRequest, site) -> list:
+    return list(
+        balances_for(request.user)
+        .filter(site=site, on_hand__gt=0)
+        .select_related("lot__item")
+        .order_by("item__name_zh", "lot__expiry", "lot_id")
+    )
+
+
 @login_required
 def adjust(request: HttpRequest) -> HttpResponse:
-    """Post an adjustment or write-off with its reason; writing off promised stock releases
-    the least urgent promises first."""
+    """Post an adjustment or write-off of a lot chosen by its batch and expiry, with its
+    reason; a write-off is shown for confirmation first, and writing off promised stock
+    releases the least urgent promises first."""
     sites = _my_sites(request)
-    form = AdjustmentForm(request.POST or None, sites=sites, initial=request.GET.dict())
+    site = _chosen_site(request, sites)
+    balances = _site_balances(request, site)
+    initial = {"site": site.code, **request.GET.dict()}
+    form = AdjustmentForm(request.POST or None, sites=sites, balances=balances, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        site = next(s for s in sites if s.code == data["site"])
-        lot = Lot.objects.filter(pk=data["lot"], balances__site=site).first()
-        if lot is None:
+        balance = next((b for b in balances if b.lot_id == data["lot"]), None)
+        if balance is None:
             form.add_error("lot", _("There is no such lot at this site."))
         else:
+            lot = balance.lot
             sign = -1 if data["direction"] == "remove" else 1
+            write_off = sign < 0 and data["reason"] in WRITE_OFF_REASONS
+            if write_off:
+                promised = data["quantity"] > balance.on_hand - balance.reserved
+                asking = confirm_first(
+                    request,
+                    title=_("Write off stock?"),
+                    summary=[
+                        _("Write off %(qty)s %(unit)s of %(lot)s.")
+                        % {
+                            "qty": f"{data['quantity']:,}",
+                            "unit": lot.item.base_unit,
+                            "lot": lot_label(balance),
+                        },
+                        _("Reason: %(reason)s")
+                        % {"reason": AdjustmentReason(data["reason"]).label},
+                        *(
+                            [
+                                _(
+                                    "%(reserved)s of this lot are promised to requests: the "
+                                    "least urgent promises are released first."
+                                )
+                                % {"reserved": f"{balance.reserved:,}"}
+                            ]
+                            if promised
+                            else []
+                        ),
+                    ],
+                    confirm_label=_("Write off"),
+                )
+                if asking is not None:
+                    return asking
 
             def post():
-                if sign < 0 and data["reason"] in WRITE_OFF_REASONS:
+                if write_off:
                     return stock_write_off_releasing(
                         actor=request.user,
                         site=site,
@@ -173,27 +272,68 @@ def adjust(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def transfer(request: HttpRequest) -> HttpResponse:
+    """Send several lots from one site to another in one transfer: a quantity per lot row."""
     sites = _my_sites(request)
-    form = TransferForm(request.POST or None, sites=sites, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        by_code = {s.code: s for s in sites}
-        lot = Lot.objects.filter(pk=data["lot"]).first()
-        if lot is None:
-            form.add_error("lot", _("There is no such lot."))
-        elif attempt(
-            form,
-            lambda: stock_transfer(
-                actor=request.user,
-                from_site=by_code[data["from_site"]],
-                to_site=by_code[data["to_site"]],
-                lines=[TransferLineInput(lot=lot, quantity=data["quantity"])],
-                note=data["note"],
-            ),
-        ):
-            messages.success(request, _("Transfer recorded."))
-            return redirect(f"{_stock_url()}?site={data['to_site']}")
-    return render(request, "simple_form.html", {"form": form, "title": _("Transfer between sites")})
+    from_site = _chosen_site(request, sites, "from_site")
+    balances = _site_balances(request, from_site)
+    form = TransferForm(
+        request.POST or None,
+        sites=sites,
+        from_site=from_site.code,
+        initial={"from_site": from_site.code},
+    )
+    chosen_lot = request.GET.get("lot", "")
+    values: dict[int, str] = {}
+    errors: dict[int, str] = {}
+    picks: list[TransferLineInput] = []
+    if request.method == "POST":
+        for b in balances:
+            raw = request.POST.get(f"qty-{b.lot_id}", "").strip()
+            values[b.lot_id] = raw
+            if not raw:
+                continue
+            try:
+                quantity = parse_quantity(raw, max_value=min(MAX_QUANTITY, b.available))
+            except ValidationError:
+                errors[b.lot_id] = _("Enter a whole number from 1 to %(max)s (available).") % {
+                    "max": f"{b.available:,}"
+                }
+                continue
+            picks.append(TransferLineInput(lot=b.lot, quantity=quantity))
+        form_ok = form.is_valid()
+        if form_ok and not errors and not picks:
+            form.add_error(None, _("Give a quantity for at least one lot."))
+        elif form_ok and not errors:
+            by_code = {s.code: s for s in sites}
+            data = form.cleaned_data
+            done = attempt(
+                form,
+                lambda: stock_transfer(
+                    actor=request.user,
+                    from_site=from_site,
+                    to_site=by_code[data["to_site"]],
+                    lines=picks,
+                    note=data["note"],
+                ),
+            )
+            if done:
+                messages.success(request, _("Transfer recorded."))
+                return redirect(f"{_stock_url()}?site={data['to_site']}")
+    rows = [
+        {
+            "b": b,
+            "label": lot_label(b),
+            "value": values.get(b.lot_id, ""),
+            "error": errors.get(b.lot_id),
+            "chosen": str(b.lot_id) == chosen_lot,
+        }
+        for b in balances
+    ]
+    return render(
+        request,
+        "logistics/transfer.html",
+        {"form": form, "rows": rows, "from_site": from_site, "sites": sites},
+    )
 
 
 @login_required
@@ -212,38 +352,73 @@ def count_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def count_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    """Enter what is on the shelf per lot; posting turns differences into corrections."""
+    """Enter what is on the shelf per lot; review the differences; then post them as
+    corrections (only from the review, which shows what will change)."""
     count = get_object_or_404(StockCount.objects.filter(site__in=sites_for(request.user)), pk=pk)
     lines = list(count.lines.select_related("lot__item").order_by("lot__item__code", "lot_id"))
-    errors: list[str] = []
+    errors: dict[int, str] = {}
+    problems: list[str] = []
+    values = {line.lot_id: "" if line.counted is None else str(line.counted) for line in lines}
+    action = request.POST.get("action", "save")
     if request.method == "POST" and count.status == StockCountStatus.OPEN:
         counted: dict[int, int] = {}
         for line in lines:
-            raw = request.POST.get(f"counted-{line.lot_id}", "").strip()
-            if raw == "":
+            raw = request.POST.get(f"counted-{line.lot_id}")
+            if raw is None:
                 continue
-            if not raw.isdigit():
-                errors.append(_("Lot %(lot)d: enter a whole number.") % {"lot": line.lot_id})
+            values[line.lot_id] = raw.strip()
+            if raw.strip() == "":
                 continue
-            counted[line.lot_id] = int(raw)
+            try:
+                counted[line.lot_id] = parse_quantity(raw, min_value=0)
+            except ValidationError as exc:
+                errors[line.lot_id] = exc.messages[0]
         if not errors:
             try:
                 with transaction.atomic():
                     if counted:
                         stock_count_record(actor=request.user, count=count, counted=counted)
-                    if request.POST.get("action") == "post":
+                    if action == "post" and request.POST.get("confirmed") == "1":
                         adjustments = stock_count_post(actor=request.user, count=count)
                         messages.success(
                             request,
                             _("Count posted: %(n)d correction(s).") % {"n": len(adjustments)},
                         )
                         return redirect(f"{_stock_url()}?site={count.site.code}")
+                if action in ("review", "post"):
+                    return redirect(f"{reverse('pages:count', args=[pk])}?review=1")
                 messages.success(request, _("Counts saved."))
                 return redirect("pages:count", pk=pk)
             except NotPermitted as exc:
                 raise Http404 from exc
             except DomainError as exc:
-                errors.append(exc.message)
+                problems.append(exc.message)
+    review = request.method == "GET" and request.GET.get("review") == "1"
+    review_rows = _count_differences(count, lines) if review else []
     return render(
-        request, "inventory/count.html", {"count": count, "lines": lines, "errors": errors}
+        request,
+        "inventory/count.html",
+        {
+            "count": count,
+            "rows": [(line, values[line.lot_id], errors.get(line.lot_id)) for line in lines],
+            "errors": problems,
+            "review": review,
+            "review_rows": review_rows,
+            "uncounted": sum(1 for line in lines if line.counted is None),
+        },
     )
+
+
+def _count_differences(count: StockCount, lines: list) -> list[dict]:
+    """What posting would change now: counted minus the current on-hand, per lot."""
+    on_hand = dict(
+        StockBalance.objects.filter(
+            site=count.site, lot_id__in=[line.lot_id for line in lines]
+        ).values_list("lot_id", "on_hand")
+    )
+    rows = []
+    for line in lines:
+        current = on_hand.get(line.lot_id, 0)
+        diff = None if line.counted is None else line.counted - current
+        rows.append({"line": line, "on_hand": current, "difference": diff})
+    return rows

@@ -160,6 +160,7 @@ def screenshot():
         page.screenshot(path=str(path), full_page=True)
         return path
 
+    _shot.folder = _artifacts()
     return _shot
 
 

@@ -32,8 +32,10 @@ def test_request_to_delivery_through_the_pages(new_page, screenshot, language, i
     staff.fill("input[name=lines-0-batch]", f"E2E-{language}")
     step(staff, "1-donation-form")
     staff.click("button[type=submit].primary")
-    staff.wait_for_url(re.compile(r"/stock/\?site=cd-wuhou-wh"))
+    staff.wait_for_url(re.compile(r"/donations/\d+/$"))
     assert staff.locator(".messages li.success").count() == 1
+    step(staff, "2-receipt")
+    staff.goto("/stock/?site=cd-wuhou-wh")
     step(staff, "2-stock")
 
     # 2. A community worker asks for it on a phone-sized window.
@@ -86,6 +88,8 @@ def test_request_to_delivery_through_the_pages(new_page, screenshot, language, i
     shipment_url = coordinator.url
     step(coordinator, "9-waybill")
     coordinator.click("form[action$='/dispatch/'] button")
+    step(coordinator, "9b-confirm-dispatch")
+    coordinator.click("form input[name=confirmed] ~ .actions button.primary")
     assert coordinator.locator(".badge.dispatched").count() == 1
 
     # 6. The worker confirms what arrived.

@@ -1,10 +1,12 @@
 """Distribution pages in words a coordinator reads: counts agree with their nouns, and the
 same English word gets the Chinese that fits where it stands."""
 
+import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 
+@pytest.mark.english  # Chinese has one plural form; English shows whether the forms agree.
 def test_committing_a_plan_says_line_for_one_and_lines_for_two(
     client, coordinator, site, receive, approved
 ):

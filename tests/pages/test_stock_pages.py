@@ -44,24 +44,25 @@ def test_unknown_item_and_unknown_pack_are_errors_next_to_their_fields(staff_cli
         reverse("pages:donation_new"), donation_post(site, item.code, unit="箱")
     )
     assert response.status_code == 200
-    assert "no pack" in str(response.context["form"].non_field_errors())
+    assert "没有名为“箱”的包装" in str(response.context["lines"].forms[0].errors["unit"])
     assert not Donation.objects.exists()
 
 
-def test_stock_page_flags_expiry_and_writes_off_with_a_reason(staff_client, site, receive):
-    lot = receive(30)
+def test_stock_page_flags_expiry_and_writes_off_after_confirming(staff_client, site, receive):
+    lot = receive(30, batch="B-7")
     page = staff_client.get(reverse("pages:stock"))
     assert page.status_code == 200 and page.context["rows"][0]["b"].lot == lot
-    staff_client.post(
-        reverse("pages:adjust"),
-        {
-            "site": site.code,
-            "lot": lot.pk,
-            "direction": "remove",
-            "quantity": 5,
-            "reason": "damaged",
-        },
-    )
+    write_off = {
+        "site": site.code,
+        "lot": lot.pk,
+        "direction": "remove",
+        "quantity": 5,
+        "reason": "damaged",
+    }
+    asking = staff_client.post(reverse("pages:adjust"), write_off)
+    assert asking.status_code == 200 and "B-7" in asking.content.decode()
+    assert StockBalance.objects.get().on_hand == 30
+    staff_client.post(reverse("pages:adjust"), {**write_off, "confirmed": "1"})
     assert StockBalance.objects.get().on_hand == 25
 
 
@@ -69,9 +70,13 @@ def test_count_sheet_posts_the_difference(staff_client, site, receive):
     lot = receive(30)
     staff_client.post(reverse("pages:count_start"), {"site": site.code})
     count = site.counts.get()
-    staff_client.post(
-        reverse("pages:count", args=[count.pk]), {f"counted-{lot.pk}": "28", "action": "post"}
+    review = staff_client.post(
+        reverse("pages:count", args=[count.pk]), {f"counted-{lot.pk}": "28", "action": "review"}
     )
+    assert StockBalance.objects.get().on_hand == 30
+    page = staff_client.get(review["Location"])
+    assert [row["difference"] for row in page.context["review_rows"]] == [-2]
+    staff_client.post(reverse("pages:count", args=[count.pk]), {"action": "post", "confirmed": "1"})
     assert StockBalance.objects.get().on_hand == 28
 
 
