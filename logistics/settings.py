@@ -58,6 +58,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.RememberLanguageMiddleware",
+    # Without a broker (embedded default) the alert checks run from page requests; with
+    # beat it steps aside.
+    "logistics.inprocess_checks.InProcessChecksMiddleware",
 ]
 
 ROOT_URLCONF = "logistics.urls"
@@ -134,6 +138,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Embedded default (no broker): each alert check runs from a page request at most every this
+# many minutes (0: never in-process). Ignored with a broker: beat runs them.
+INPROCESS_CHECKS_MINUTES = env_int("INPROCESS_CHECKS_MINUTES", 5)
 
 # --- Background checks and alerts (notifications): the beat schedule (times from SCHEDULE_*
 # variables, see notifications/schedule.py) and the alert thresholds.

@@ -54,7 +54,7 @@ def email_claim_minutes() -> int:
 
 
 def email_language() -> str:
-    """E-mails go out in the site's language (users have no language of their own yet)."""
+    """E-mails go out in this language to users whose own language is not known yet."""
     value = getattr(settings, "NOTIFICATIONS_EMAIL_LANGUAGE", None)
     return value or env_str("NOTIFICATIONS_EMAIL_LANGUAGE", settings.LANGUAGE_CODE)
 

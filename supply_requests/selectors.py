@@ -1,10 +1,12 @@
 """Reads of requests and served units, already scoped to the user who asks."""
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from inventory.models import OrganisationMembership, OrganisationRole
 from inventory.permissions import User
 from supply_requests.models import (
     ACTIVE_STATUSES,
@@ -92,3 +94,24 @@ def open_demands(
             "need_basis": basis,
         }
     return by_item, info
+
+
+def unit_coordinators(unit_ids: Collection[int]) -> dict[int, set[int]]:
+    """Active coordinators of the organisations serving each unit (two queries)."""
+    served_by = ServedUnit.organisations.through.objects.filter(
+        servedunit_id__in=set(unit_ids)
+    ).values_list("servedunit_id", "organisation_id")
+    organisations_of: dict[int, set[int]] = defaultdict(set)
+    for unit_id, organisation_id in served_by:
+        organisations_of[unit_id].add(organisation_id)
+    coordinators: dict[int, set[int]] = defaultdict(set)
+    for organisation_id, user_id in OrganisationMembership.objects.filter(
+        organisation_id__in=set().union(*organisations_of.values()) if organisations_of else set(),
+        role=OrganisationRole.COORDINATOR,
+        user__is_active=True,
+    ).values_list("organisation_id", "user_id"):
+        coordinators[organisation_id].add(user_id)
+    return {
+        unit_id: set().union(*(coordinators.get(o, set()) for o in organisation_ids))
+        for unit_id, organisation_ids in organisations_of.items()
+    }

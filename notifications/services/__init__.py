@@ -8,6 +8,7 @@ from notifications.services.checks import (
     waiting_requests_check,
 )
 from notifications.services.email import notification_emails_send, pending_email_ids
+from notifications.services.events import notify_event
 from notifications.services.inbox import notification_mark_read, notifications_mark_all_read
 from notifications.services.thresholds import threshold_remove, threshold_set, threshold_validate
 
@@ -21,6 +22,7 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notify",
+    "notify_event",
     "overdue_shipments_check",
     "pending_email_ids",
     "threshold_remove",

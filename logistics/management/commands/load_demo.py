@@ -129,7 +129,9 @@ class Command(BaseCommand):
         )
         # Each role once in Chinese and once in English, whatever language is active.
         with translation.override("en"):
-            english = {login.username: (str(login.role_en), str(login.can_do_en)) for login in LOGINS}
+            english = {
+                login.username: (str(login.role_en), str(login.can_do_en)) for login in LOGINS
+            }
         for login in LOGINS:
             role_en, can_do_en = english[login.username]
             self.stdout.write(f"  {login.username:<12} {login.role_zh}：{login.can_do_zh}")

@@ -1,0 +1,68 @@
+"""The periodic checks of the embedded default, where no Celery beat runs.
+
+With no broker (`CELERY_TASK_ALWAYS_EAGER`), a page request runs the time-based checks that
+are due — at most once every `INPROCESS_CHECKS_MINUTES` each (near expiry hourly), claimed
+in the database so two web processes never run the same check at once. A crossing is raised
+once whoever runs the check (`alerts_reconcile`). With a broker, beat runs them and this
+middleware steps aside. (Project wiring: it belongs in `config/` after the reorganisation.)
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from notifications import services
+from notifications.services.claims import check_claim
+
+log = logging.getLogger(__name__)
+
+
+def _checks(minutes: int) -> list[tuple[str, timedelta, Callable[[], object]]]:
+    every = timedelta(minutes=minutes)
+    return [
+        ("low_stock", every, services.low_stock_check),
+        ("near_expiry", max(every, timedelta(hours=1)), services.near_expiry_check),
+        ("overdue_shipments", every, services.overdue_shipments_check),
+        ("waiting_requests", every, services.waiting_requests_check),
+        (
+            "pending_emails",
+            every,
+            lambda: services.notification_emails_send(
+                notification_ids=services.pending_email_ids()
+            ),
+        ),
+    ]
+
+
+def checks_run_due() -> list[str]:
+    """Run each check that is due and that this process claims; returns their names."""
+    minutes = settings.INPROCESS_CHECKS_MINUTES
+    if not minutes:
+        return []
+    ran = []
+    for name, every, check in _checks(minutes):
+        if check_claim(name=name, every=every, now=timezone.now()):
+            check()
+            ran.append(name)
+    return ran
+
+
+class InProcessChecksMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            raise MiddlewareNotUsed("Celery beat runs the checks")
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        try:
+            checks_run_due()
+        except Exception:
+            # A failing check must not fail the page someone asked for; the next run retries.
+            log.exception("in-process periodic checks failed")
+        return response

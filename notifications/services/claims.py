@@ -1,0 +1,19 @@
+"""Claiming a periodic check for one process, at most once per interval."""
+
+from datetime import datetime, timedelta
+
+from notifications.models import CheckClaim
+
+
+def check_claim(*, name: str, every: timedelta, now: datetime) -> bool:
+    """True if the caller may run the check `name` now: it has not started within `every`,
+    and no other process claimed it first (one conditional UPDATE: of two, one wins)."""
+    CheckClaim.objects.bulk_create(
+        [CheckClaim(name=name, last_started_at=now - every - timedelta(seconds=1))],
+        ignore_conflicts=True,
+    )
+    return bool(
+        CheckClaim.objects.filter(name=name, last_started_at__lte=now - every).update(
+            last_started_at=now
+        )
+    )
