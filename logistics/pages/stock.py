@@ -30,6 +30,7 @@ from inventory.services import (
 from inventory.web import attempt
 from logistics.selectors import shortages
 from logistics.services import stock_write_off_releasing
+from notifications.models import StockThreshold
 
 NEAR_EXPIRY = timedelta(days=30)
 
@@ -72,6 +73,10 @@ def stock_view(request: HttpRequest) -> HttpResponse:
             "site": site,
             "rows": rows,
             "counts": site.counts.order_by("-started_at")[:5],
+            "thresholds": StockThreshold.objects.filter(site=site)
+            .select_related("item")
+            .order_by("item__category", "item__code"),
+            "threshold_items": Item.objects.order_by("category", "code"),
         },
     )
 
