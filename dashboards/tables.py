@@ -147,7 +147,7 @@ def delivery_table(deliveries: list[Delivery]) -> Table:
         _("Needed by"),
         _("Lead time (hours)"),
         _("On time"),
-        _("Quantity delivered"),
+        _("Lines delivered"),
     ]
     rows = [
         [
@@ -160,7 +160,7 @@ def delivery_table(deliveries: list[Delivery]) -> Table:
             d.needed_by,
             d.lead_hours,
             "" if d.on_time is None else (_("yes") if d.on_time else _("no")),
-            d.quantity,
+            d.lines,
         ]
         for d in deliveries
     ]
@@ -173,8 +173,8 @@ def flow_table(gifts: list[Gift]) -> Table:
         _("Organisation"),
         _("District"),
         _("Served unit"),
-        _("Arrived or on the way"),
-        _("Lost or damaged"),
+        _("Lines arrived or on the way"),
+        _("Lines with goods lost or damaged"),
     ]
     rows = [
         [

@@ -118,7 +118,7 @@ class Delivery:
     submitted_at: datetime
     delivered_at: datetime
     needed_by: date | None
-    quantity: int
+    lines: int  # shipment lines delivered: items in different units are not summed
 
     @property
     def lead_hours(self) -> float:
@@ -155,7 +155,7 @@ def deliveries(scope: Scope) -> list[Delivery]:
             "request_line__request__needed_by",
             "shipment__delivered_at",
         )
-        .annotate(quantity=Sum(Coalesce("quantity_received", "quantity")))
+        .annotate(lines=Count("pk"))
     ):
         unit_id = row["shipment__served_unit_id"]
         result.append(
@@ -167,7 +167,7 @@ def deliveries(scope: Scope) -> list[Delivery]:
                 submitted_at=row["request_line__request__submitted_at"],
                 delivered_at=row["shipment__delivered_at"],
                 needed_by=row["request_line__request__needed_by"],
-                quantity=row["quantity"] or 0,
+                lines=row["lines"],
             )
         )
     return sorted(result, key=lambda d: (d.delivered_at, d.request_id, d.shipment_id))

@@ -164,10 +164,10 @@ def test_deliveries_measure_request_to_delivery_and_the_needed_by_date(world):
     assert delivery.request_id == world.delivered_request.pk
     assert delivery.lead_hours == 53.0  # 29 Jan 10:00 → 31 Jan 15:00
     assert delivery.on_time is True
-    assert (delivery.district.name, delivery.unit.name, delivery.quantity) == (
+    assert (delivery.district.name, delivery.unit.name, delivery.lines) == (
         "武侯区",
         "玉林北路社区",
-        300,
+        1,  # shipment lines: quantities of different items are never added
     )
     assert deliveries(scope_of(world.coordinator, date_from=JAN[1], date_to=JAN[30])) == []
 
@@ -180,7 +180,7 @@ def test_donation_flow_follows_the_shipment_lines_from_donor_to_unit(world):
         "武侯区",
         "玉林北路社区",
     )
-    assert (gift.arrived, gift.lost) == (300, 0)
+    assert (gift.arrived, gift.lost) == (1, 0)  # one shipment line, nothing lost
 
 
 def test_a_units_status_progress_and_waiting_list(world):
