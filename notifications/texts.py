@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 
 class _Facts(dict):
@@ -69,13 +69,13 @@ def title_of(kind: str, params: dict[str, Any]) -> str:
 
 
 _EVENT_TITLES = {
-    "request_submitted": _lazy("New %(priority)s request #%(request)s from %(served_unit)s"),
-    "request_approved": _lazy("Request #%(request)s approved"),
-    "request_partially_approved": _lazy("Request #%(request)s partially approved"),
-    "request_rejected": _lazy("Request #%(request)s rejected"),
-    "request_closed": _lazy("Request #%(request)s closed"),
-    "shipment_dispatched": _lazy("Shipment #%(shipment)s to %(served_unit)s is on its way"),
-    "shipment_delivered": _lazy("Shipment #%(shipment)s to %(served_unit)s delivered"),
+    "request_submitted": gettext_lazy("New %(priority)s request #%(request)s from %(served_unit)s"),
+    "request_approved": gettext_lazy("Request #%(request)s approved"),
+    "request_partially_approved": gettext_lazy("Request #%(request)s partially approved"),
+    "request_rejected": gettext_lazy("Request #%(request)s rejected"),
+    "request_closed": gettext_lazy("Request #%(request)s closed"),
+    "shipment_dispatched": gettext_lazy("Shipment #%(shipment)s to %(served_unit)s is on its way"),
+    "shipment_delivered": gettext_lazy("Shipment #%(shipment)s to %(served_unit)s delivered"),
 }
 
 
