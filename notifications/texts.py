@@ -118,6 +118,8 @@ def body_of(kind: str, params: dict[str, Any]) -> str:
 
 def _event_body(kind: str, facts: _Facts) -> str:
     if kind == "request_submitted":
+        if facts.get("needed_by") in (None, "", "-"):
+            return _("%(lines)s lines, no date given. Decide it on the request page.") % facts
         return _("%(lines)s lines, needed by %(needed_by)s. Decide it on the request page.") % facts
     if kind == "request_approved":
         text = _("%(served_unit)s: everything asked for was approved.") % facts
