@@ -5,7 +5,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import MiddlewareNotUsed
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from logistics import inprocess_checks
 from logistics.inprocess_checks import InProcessChecksMiddleware, checks_run_due
 from notifications.models import CheckClaim, Notification, NotificationKind
 from notifications.services import threshold_set
@@ -15,9 +18,11 @@ ALL = ["low_stock", "near_expiry", "overdue_shipments", "waiting_requests", "pen
 
 
 @pytest.fixture
-def every_five_minutes(settings):
+def every_five_minutes(settings, monkeypatch):
     settings.INPROCESS_CHECKS_MINUTES = 5
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Earlier page tests in this process may have looked at the claims a moment ago.
+    monkeypatch.setattr(inprocess_checks, "_next_look", 0.0)
 
 
 def test_a_claim_is_won_once_per_interval(db):
@@ -45,6 +50,10 @@ def test_a_page_request_raises_the_alerts_that_are_due(
     client.get("/")
     assert Notification.objects.filter(recipient=staff, kind=NotificationKind.LOW_STOCK).exists()
     assert sorted(CheckClaim.objects.values_list("name", flat=True)) == sorted(ALL)
+    # The next page, a moment later, does not even ask the database.
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not [q for q in queries if "checkclaim" in q["sql"].lower()]
 
     # Within five minutes nothing runs again; after, each check runs once more.
     clock.shift(dt.timedelta(minutes=4))
