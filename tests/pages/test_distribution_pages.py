@@ -31,3 +31,15 @@ def test_from_and_to_are_translated_for_what_they_label(client, coordinator, pla
     assert "调出仓库" in transfer.text and "调入仓库" in transfer.text
     dashboard = client.get(reverse("dashboards:coordinator"), **chinese)
     assert "起始日期" in dashboard.text and "截止日期" in dashboard.text
+
+
+def test_the_dispatch_board_counts_lines_and_items_never_adds_quantities(
+    client, coordinator, site, receive, approved, allocate
+):
+    receive(100)
+    allocate(approved(30), 30)
+    allocate(approved(40), 40)
+    client.force_login(coordinator)
+    html = client.get(reverse("pages:dispatch"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 lines reserved; items: 1" in html
+    assert "70" not in html
