@@ -4,6 +4,9 @@ same English word gets the Chinese that fits where it stands."""
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from supply_requests.services import RequestLineInput
+from tests.factories import ItemFactory
+
 
 def test_committing_a_plan_says_line_for_one_and_lines_for_two(
     client, coordinator, site, receive, approved
@@ -17,8 +20,16 @@ def test_committing_a_plan_says_line_for_one_and_lines_for_two(
         response = client.post(reverse("pages:plan_commit"), data)
         return [str(m) for m in get_messages(response.wsgi_request)][-1]
 
-    assert commit(first) == "Reserved 5 units on 1 request line."
-    assert commit(first, second) == "Reserved 10 units on 2 request lines."
+    # One item: its quantity in its own unit (the factory's item counts in 只).
+    assert commit(first) == "Reserved 5 只 of 医用防护口罩 on 1 request line."
+    assert commit(first, second) == "Reserved 10 只 of 医用防护口罩 on 2 request lines."
+
+    # Two items: masks and pairs of gloves are not added together.
+    gloves = ItemFactory(code="gloves", name_zh="手套", base_unit="副")
+    receive(50, lot_item=gloves)
+    third = approved(10, lines=[RequestLineInput(item=gloves, quantity=10)])
+    fourth = approved(10)
+    assert commit(third, fourth) == "Reserved stock of 2 items on 2 request lines."
 
 
 def test_from_and_to_are_translated_for_what_they_label(client, coordinator, planned):
