@@ -169,6 +169,11 @@ def demo_reset() -> None:
         with connection.cursor() as cursor:
             for statement in ledger.SQLITE_REVERSE:
                 cursor.execute(statement)
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Inside a transaction (a test's), deferred foreign-key checks still pending would
+        # make TRUNCATE refuse: run them now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     try:
         call_command("flush", interactive=False, verbosity=0)
     finally:
