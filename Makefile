@@ -45,10 +45,10 @@ format: install
 
 # Production: a real broker in CELERY_BROKER_URL (redis://…); without it tasks run in-process.
 worker: install
-	$(VENV)/bin/celery -A logistics worker --loglevel=INFO
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(VENV)/bin/celery -A logistics beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
+	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
 
 ci:
 	bash .ci/run

@@ -9,7 +9,7 @@ from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import NotPermitted, ValidationFailed
+from core.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
 from inventory.selectors import sites_for

@@ -8,7 +8,7 @@ the web process agree either way. A bad value stops the caller with ImproperlyCo
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from logistics.env import env_bool, env_int, env_str
+from config.env import env_bool, env_int, env_str
 
 # Average daily dispatch, for days of cover, is taken over this many days (issue 8).
 DISPATCH_WINDOW_DAYS = 14

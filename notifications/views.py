@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from inventory.exceptions import DomainError, NotPermitted
+from core.exceptions import DomainError, NotPermitted
 from inventory.models import Item, Site
 from notifications.models import StockThreshold
 from notifications.selectors import notifications_for, unread_count

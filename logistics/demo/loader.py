@@ -15,7 +15,21 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import DomainError
+from core.exceptions import DomainError
+from demo.world.catalogue import load_catalogue
+from demo.world.clock import as_of_of, clock_for, told_on
+from demo.world.directory import load_directory
+from demo.world.donations import DONATIONS
+from demo.world.organisations import CHENGDU_CENTRE, load_donors, load_organisations
+from demo.world.requests import load_requests
+from demo.world.stock import (
+    count_stock,
+    receive_donations,
+    set_thresholds,
+    transfer_stock,
+    write_off_stock,
+)
+from demo.world.users import load_users
 from inventory.models import (
     Donation,
     DonationLine,
@@ -32,20 +46,6 @@ from inventory.models import (
     StockMovement,
     StockTransfer,
 )
-from logistics.demo.catalogue import load_catalogue
-from logistics.demo.clock import as_of_of, clock_for, told_on
-from logistics.demo.directory import load_directory
-from logistics.demo.donations import DONATIONS
-from logistics.demo.organisations import CHENGDU_CENTRE, load_donors, load_organisations
-from logistics.demo.requests import load_requests
-from logistics.demo.stock import (
-    count_stock,
-    receive_donations,
-    set_thresholds,
-    transfer_stock,
-    write_off_stock,
-)
-from logistics.demo.users import load_users
 from logistics.models import Allocation, Shipment, ShipmentLine, ShipmentStatusChange
 from notifications import services as notifications
 from notifications.models import Notification, StockThreshold

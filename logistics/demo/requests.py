@@ -16,10 +16,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from inventory.exceptions import InsufficientStock
-from inventory.models import Item, Site, StockMovement
-from logistics.demo.clock import SHANGHAI, current
-from logistics.demo.requests_data import (
+from core.exceptions import InsufficientStock
+from demo.world.clock import SHANGHAI, current
+from demo.world.requests_data import (
     ASKS,
     STORY,
     VANS,
@@ -34,6 +33,7 @@ from logistics.demo.requests_data import (
     Reject,
     Trip,
 )
+from inventory.models import Item, Site, StockMovement
 from logistics.models import Allocation, Shipment, ShipmentStatusChange
 from logistics.selectors import allocation_plan
 from logistics.services import (

@@ -9,6 +9,8 @@ from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractUser
 
+from demo.world.clock import SHANGHAI, current
+from demo.world.donations import DONATIONS, Line
 from inventory.models import (
     AdjustmentReason,
     Donation,
@@ -31,8 +33,6 @@ from inventory.services import (
     stock_count_start,
     stock_transfer,
 )
-from logistics.demo.clock import SHANGHAI, current
-from logistics.demo.donations import DONATIONS, Line
 from notifications.models import StockThreshold
 from notifications.services import threshold_set
 

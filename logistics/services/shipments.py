@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import IllegalTransition, NotPermitted, ValidationFailed
+from core.exceptions import IllegalTransition, NotPermitted, ValidationFailed
 from inventory.models import MovementKind, Site
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import MovementSource, lock_balances, post_movement

@@ -4,28 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckClaim',
+            name="CheckClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True)),
-                ('last_started_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True)),
+                ("last_started_at", models.DateTimeField()),
             ],
         ),
         migrations.AlterField(
-            model_name='alertstate',
-            name='kind',
-            field=models.CharField(choices=[('low_stock', 'Low stock'), ('near_expiry', 'Lot near expiry'), ('overdue_shipment', 'Shipment overdue'), ('request_waiting', 'Request waiting for a decision'), ('request_submitted', 'Request submitted'), ('request_approved', 'Request approved'), ('request_partially_approved', 'Request partially approved'), ('request_rejected', 'Request rejected'), ('request_closed', 'Request closed'), ('shipment_dispatched', 'Shipment dispatched'), ('shipment_delivered', 'Delivery recorded')], max_length=30, verbose_name='kind'),
+            model_name="alertstate",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("low_stock", "Low stock"),
+                    ("near_expiry", "Lot near expiry"),
+                    ("overdue_shipment", "Shipment overdue"),
+                    ("request_waiting", "Request waiting for a decision"),
+                    ("request_submitted", "Request submitted"),
+                    ("request_approved", "Request approved"),
+                    ("request_partially_approved", "Request partially approved"),
+                    ("request_rejected", "Request rejected"),
+                    ("request_closed", "Request closed"),
+                    ("shipment_dispatched", "Shipment dispatched"),
+                    ("shipment_delivered", "Delivery recorded"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('low_stock', 'Low stock'), ('near_expiry', 'Lot near expiry'), ('overdue_shipment', 'Shipment overdue'), ('request_waiting', 'Request waiting for a decision'), ('request_submitted', 'Request submitted'), ('request_approved', 'Request approved'), ('request_partially_approved', 'Request partially approved'), ('request_rejected', 'Request rejected'), ('request_closed', 'Request closed'), ('shipment_dispatched', 'Shipment dispatched'), ('shipment_delivered', 'Delivery recorded')], max_length=30, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("low_stock", "Low stock"),
+                    ("near_expiry", "Lot near expiry"),
+                    ("overdue_shipment", "Shipment overdue"),
+                    ("request_waiting", "Request waiting for a decision"),
+                    ("request_submitted", "Request submitted"),
+                    ("request_approved", "Request approved"),
+                    ("request_partially_approved", "Request partially approved"),
+                    ("request_rejected", "Request rejected"),
+                    ("request_closed", "Request closed"),
+                    ("shipment_dispatched", "Shipment dispatched"),
+                    ("shipment_delivered", "Delivery recorded"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]

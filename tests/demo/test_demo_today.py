@@ -16,8 +16,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from demo.world.loader import world_as_of
 from inventory.models import Donation, StockBalance, StockMovement
-from logistics.demo.loader import world_as_of
 from logistics.models import Shipment, ShipmentStatus
 from logistics.selectors import shortages
 from notifications.models import Notification

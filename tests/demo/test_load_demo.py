@@ -19,6 +19,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.db import connection, transaction
 from django.test import override_settings
 
+from demo.world.requests_data import GAOXIN
 from inventory.models import (
     Item,
     ItemAlias,
@@ -30,7 +31,6 @@ from inventory.models import (
     StockMovement,
 )
 from inventory.selectors import ledger_mismatches
-from logistics.demo.requests_data import GAOXIN
 from logistics.models import Allocation, DiscrepancyReason, Shipment, ShipmentLine, ShipmentStatus
 from supply_requests.models import (
     RequestStatus,

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from logistics.demo.loader import DemoConflict, DemoOutOfDate, DemoReport, demo_reset, load_demo
-from logistics.demo.users import DEMO_PASSWORD, EXTRA_WORKERS, LOGINS
+from demo.world.loader import DemoConflict, DemoOutOfDate, DemoReport, demo_reset, load_demo
+from demo.world.users import DEMO_PASSWORD, EXTRA_WORKERS, LOGINS
 
 
 def _day(value: str) -> date:
