@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate demo worker beat ci bench clean
+.PHONY: install run test lint format migrate demo demo-reset worker beat ci bench clean
 
 # Re-install only when the dependency list changes; `make test` and `make run` stay quick.
 $(STAMP): pyproject.toml
@@ -20,8 +20,13 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The story's last day is today; on a later day `demo` keeps the old world, `demo-reset`
+# empties the whole database and tells the story again.
 demo: migrate
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --address $(HOST):$(PORT)
+
+demo-reset: migrate
+	$(PY) manage.py load_demo --reset --address $(HOST):$(PORT)
 
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0

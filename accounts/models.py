@@ -52,3 +52,24 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key} → {self.status_code}"
+
+
+class UserLanguage(models.Model):
+    """The language a user last read the site in: e-mails to her are written in it.
+
+    Recorded by `accounts.middleware.RememberLanguageMiddleware` when it changes, so nobody
+    has a setting to find; a user who never signed in has none (the site's language is used).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

@@ -68,6 +68,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.RememberLanguageMiddleware",
+    # Without a broker (embedded default) the alert checks run from page requests; with
+    # beat it steps aside.
+    "notifications.inprocess.InProcessChecksMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,6 +149,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Embedded default (no broker): each alert check runs from a page request at most every this
+# many minutes (0: never in-process). Ignored with a broker: beat runs them.
+INPROCESS_CHECKS_MINUTES = env_int("INPROCESS_CHECKS_MINUTES", 5)
+# Without a broker (no beat), page requests run these beat tasks in-process when due
+# (notifications/inprocess.py): claim name -> (task name, at least every N minutes).
+INPROCESS_CHECKS = {
+    "low_stock": ("notifications.tasks.check_low_stock", 0),
+    "near_expiry": ("notifications.tasks.check_near_expiry", 60),
+    "overdue_shipments": ("logistics.tasks.check_overdue_shipments", 0),
+    "waiting_requests": ("supply_requests.tasks.check_waiting_requests", 0),
+    "pending_emails": ("notifications.tasks.send_pending_emails", 0),
+}
 
 # --- Background checks and alerts: the beat schedule, every time a cron expression from a
 # SCHEDULE_* variable in CELERY_TIMEZONE. A run not started within its `expires` seconds is

@@ -13,11 +13,13 @@ class SummaryOut(Schema):
     as_of: date
     open_requests: int
     units_waiting_over_48h: int
-    fill_rate_this_week: float | None
-    approved_this_week: int
-    delivered_this_week: int
+    fill_rate_this_week: float | None  # mean of each approved line's delivered ÷ approved
+    lines_approved_this_week: int
+    lines_delivered_in_full_this_week: int
     items_out_of_stock: int
-    expiring_within_30_days: int
+    items_short: int
+    lots_expiring_within_30_days: int
+    lots_expired: int
 
 
 @router.get("/dashboards/summary", response=responses({200: SummaryOut}))

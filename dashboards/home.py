@@ -3,7 +3,7 @@ them now, by role (someone with several roles sees each section)."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,12 +17,21 @@ from supply_requests.selectors import coordinated_units, requests_for
 
 
 def _overview() -> dict:
-    on_hand = dict(
-        StockBalance.objects.values_list("item__category").annotate(total=Sum("on_hand"))
-    )
+    # Counts of items and lots, per category: the quantities are in different units (masks,
+    # pairs of gloves, bottles, kilograms) and a sum of them would mean nothing.
+    in_stock = {
+        row["item__category"]: row
+        for row in StockBalance.objects.filter(on_hand__gt=0)
+        .values("item__category")
+        .annotate(items=Count("item", distinct=True), lots=Count("lot", distinct=True))
+    }
     return {
         "stock": [
-            {"label": label, "on_hand": on_hand.get(value, 0)}
+            {
+                "label": label,
+                "items": in_stock.get(value, {}).get("items", 0),
+                "lots": in_stock.get(value, {}).get("lots", 0),
+            }
             for value, label in ItemCategory.choices
         ],
         "organisations": Organisation.objects.annotate(

@@ -28,10 +28,12 @@ def kpi_table(summary: Summary) -> Table:
         [_("Open requests"), summary.open_requests],
         [_("Units waiting > 48 h"), summary.units_waiting_over_48h],
         [_("Fill rate this week"), summary.fill_rate_this_week],
-        [_("Approved this week"), summary.approved_this_week],
-        [_("Delivered this week"), summary.delivered_this_week],
+        [_("Lines approved this week"), summary.lines_approved_this_week],
+        [_("Lines delivered in full this week"), summary.lines_delivered_in_full_this_week],
         [_("Items out of stock"), summary.items_out_of_stock],
-        [_("Expiring within 30 days"), summary.expiring_within_30_days],
+        [_("Items short of demand"), summary.items_short],
+        [_("Lots expiring within 30 days"), summary.lots_expiring_within_30_days],
+        [_("Lots expired"), summary.lots_expired],
     ]
     return [_("As of"), _("Measure"), _("Value")], [[summary.as_of, *row] for row in rows]
 
@@ -41,8 +43,8 @@ def unit_status_table(status: UnitStatus) -> Table:
         [_("Open requests"), status.open_requests],
         [_("Waiting for (hours)"), status.hours_waiting],
         [_("Fill rate in the period"), status.fill_rate],
-        [_("Approved in the period"), status.approved],
-        [_("Delivered in the period"), status.delivered],
+        [_("Lines approved in the period"), status.lines_approved],
+        [_("Lines delivered in full"), status.lines_delivered_in_full],
         [_("Shipments on the way"), status.on_the_way],
     ]
     return [_("Measure"), _("Value")], rows
@@ -111,9 +113,9 @@ def coverage_table(cells: list[CoverageCell]) -> Table:
         _("Street"),
         _("Served unit"),
         _("Category"),
-        _("Requested"),
-        _("Approved"),
-        _("Delivered"),
+        _("Lines asked"),
+        _("Lines approved"),
+        _("Lines delivered in full"),
         _("Fill rate"),
         _("Hours waiting"),
     ]
@@ -123,9 +125,9 @@ def coverage_table(cells: list[CoverageCell]) -> Table:
             c.street.label,
             c.unit.label,
             category_label(c.category),
-            c.requested,
-            c.approved,
-            c.delivered,
+            c.lines,
+            c.lines_approved,
+            c.lines_delivered_in_full,
             c.fill_rate,
             c.hours_waiting,
         ]
@@ -145,7 +147,7 @@ def delivery_table(deliveries: list[Delivery]) -> Table:
         _("Needed by"),
         _("Lead time (hours)"),
         _("On time"),
-        _("Quantity delivered"),
+        _("Lines delivered"),
     ]
     rows = [
         [
@@ -158,7 +160,7 @@ def delivery_table(deliveries: list[Delivery]) -> Table:
             d.needed_by,
             d.lead_hours,
             "" if d.on_time is None else (_("yes") if d.on_time else _("no")),
-            d.quantity,
+            d.lines,
         ]
         for d in deliveries
     ]
@@ -171,8 +173,8 @@ def flow_table(gifts: list[Gift]) -> Table:
         _("Organisation"),
         _("District"),
         _("Served unit"),
-        _("Arrived or on the way"),
-        _("Lost or damaged"),
+        _("Lines arrived or on the way"),
+        _("Lines with goods lost or damaged"),
     ]
     rows = [
         [

@@ -225,7 +225,7 @@ class ReadyToShip:
     site: Site
     served_unit: ServedUnit
     lines: int
-    quantity: int
+    items: int  # distinct items: their quantities are in different units, never summed
 
 
 def ready_to_ship(user: User) -> list[ReadyToShip]:
@@ -237,7 +237,7 @@ def ready_to_ship(user: User) -> list[ReadyToShip]:
             request_line__request__served_unit__in=coordinated_units(user),
         )
         .values("site_id", "request_line__request__served_unit_id")
-        .annotate(lines=Count("pk"), quantity=Sum("quantity"))
+        .annotate(lines=Count("pk"), items=Count("request_line__item", distinct=True))
         .order_by("site_id", "request_line__request__served_unit_id")
     )
     sites = Site.objects.in_bulk({r["site_id"] for r in rows})
@@ -247,7 +247,7 @@ def ready_to_ship(user: User) -> list[ReadyToShip]:
             sites[r["site_id"]],
             units[r["request_line__request__served_unit_id"]],
             r["lines"],
-            r["quantity"],
+            r["items"],
         )
         for r in rows
     ]

@@ -49,6 +49,7 @@ def email_claim_minutes() -> int:
 
 
 def email_language() -> str:
+    """E-mails go out in this language to users whose own language is not known yet."""
     return settings.NOTIFICATIONS_EMAIL_LANGUAGE or settings.LANGUAGE_CODE
 
 

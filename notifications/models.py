@@ -21,6 +21,14 @@ class NotificationKind(models.TextChoices):
     NEAR_EXPIRY = "near_expiry", _("Lot near expiry")
     OVERDUE_SHIPMENT = "overdue_shipment", _("Shipment overdue")
     REQUEST_WAITING = "request_waiting", _("Request waiting for a decision")
+    # Events: something happened to a request or a shipment that the recipient must know.
+    REQUEST_SUBMITTED = "request_submitted", _("Request submitted")
+    REQUEST_APPROVED = "request_approved", _("Request approved")
+    REQUEST_PARTIALLY_APPROVED = "request_partially_approved", _("Request partially approved")
+    REQUEST_REJECTED = "request_rejected", _("Request rejected")
+    REQUEST_CLOSED = "request_closed", _("Request closed")
+    SHIPMENT_DISPATCHED = "shipment_dispatched", _("Shipment dispatched")
+    SHIPMENT_DELIVERED = "shipment_delivered", _("Delivery recorded")
 
 
 class EmailStatus(models.TextChoices):
@@ -155,3 +163,14 @@ class StockThreshold(models.Model):
         if self.min_quantity is not None:
             return f"{self.item} @ {self.site}: < {self.min_quantity}"
         return f"{self.item} @ {self.site}: < {self.min_days_of_cover} d"
+
+
+class CheckClaim(models.Model):
+    """When a periodic check last started in-process (no Celery beat): a conditional UPDATE
+    on this row decides which of several web processes runs it, so no two run it at once."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_started_at}"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class _Facts(dict):
@@ -23,12 +24,20 @@ def _facts(params: dict[str, Any]) -> _Facts:
     facts = _Facts(params or {})
     english = (translation.get_language() or "").startswith("en")
     facts["item"] = (facts.get("item_en") if english else None) or facts.get("item_zh", "?")
-    if "expiry" in facts:
-        facts["expiry"] = _day(facts["expiry"])
-    for key in ("dispatched_at", "submitted_at"):
+    for key in ("expiry", "needed_by"):
+        if key in facts:
+            facts[key] = _day(facts[key])
+    if "priority" in facts:
+        facts["priority"] = _priority(facts["priority"])
+    for key in ("dispatched_at", "submitted_at", "due_at"):
         if key in facts:
             facts[key] = _moment(facts[key])
     return facts
+
+
+def _priority(code: str) -> str:
+    labels = {"critical": _("critical"), "high": _("high"), "normal": _("normal"), "low": _("low")}
+    return labels.get(code, code)
 
 
 def _day(value: str) -> str:
@@ -56,7 +65,18 @@ def title_of(kind: str, params: dict[str, Any]) -> str:
         return _("Shipment #%(shipment)s to %(served_unit)s is overdue") % facts
     if kind == "request_waiting":
         return _("Request #%(request)s from %(served_unit)s is waiting for a decision") % facts
-    return _("Notification")
+    return _EVENT_TITLES[kind] % facts if kind in _EVENT_TITLES else _("Notification")
+
+
+_EVENT_TITLES = {
+    "request_submitted": gettext_lazy("New %(priority)s request #%(request)s from %(served_unit)s"),
+    "request_approved": gettext_lazy("Request #%(request)s approved"),
+    "request_partially_approved": gettext_lazy("Request #%(request)s partially approved"),
+    "request_rejected": gettext_lazy("Request #%(request)s rejected"),
+    "request_closed": gettext_lazy("Request #%(request)s closed"),
+    "shipment_dispatched": gettext_lazy("Shipment #%(shipment)s to %(served_unit)s is on its way"),
+    "shipment_delivered": gettext_lazy("Shipment #%(shipment)s to %(served_unit)s delivered"),
+}
 
 
 def body_of(kind: str, params: dict[str, Any]) -> str:
@@ -93,4 +113,36 @@ def body_of(kind: str, params: dict[str, Any]) -> str:
             _("Submitted at %(submitted_at)s and still without a decision after %(hours)s hours.")
             % facts
         )
-    return ""
+    return _event_body(kind, facts)
+
+
+def _event_body(kind: str, facts: _Facts) -> str:
+    if kind == "request_submitted":
+        if facts.get("needed_by") in (None, "", "-"):
+            return _("%(lines)s lines, no date given. Decide it on the request page.") % facts
+        return _("%(lines)s lines, needed by %(needed_by)s. Decide it on the request page.") % facts
+    if kind == "request_approved":
+        text = _("%(served_unit)s: everything asked for was approved.") % facts
+    elif kind == "request_partially_approved":
+        text = _("%(served_unit)s: part of what was asked for was approved.") % facts
+    elif kind == "request_rejected":
+        return _("%(served_unit)s: rejected. Reason: %(note)s") % facts
+    elif kind == "request_closed":
+        return _("%(served_unit)s: closed short. Reason: %(note)s") % facts
+    elif kind == "shipment_dispatched":
+        return (
+            _(
+                "Left %(site)s at %(dispatched_at)s in vehicle %(vehicle)s (driver %(driver)s, "
+                "%(contact)s); expected by %(due_at)s. Confirm what arrives on the shipment page."
+            )
+            % facts
+        )
+    elif kind == "shipment_delivered":
+        if facts.get("discrepancy"):
+            return _("Recorded as delivered with a discrepancy: part did not arrive.") % facts
+        return _("Recorded as delivered in full.") % facts
+    else:
+        return ""
+    if facts.get("note"):
+        text += " " + _("Coordinator's note: %(note)s") % facts
+    return text

@@ -30,6 +30,7 @@ from supply_requests.models import (
     SupplyRequest,
     SupplyRequestLine,
 )
+from supply_requests.notices import request_decided_notify, request_submitted_notify
 from supply_requests.roles import (
     require_coordinator,
     require_requester,
@@ -177,9 +178,11 @@ def request_submit(*, actor: AbstractBaseUser, request: SupplyRequest) -> Supply
     request = lock_request(request)
     require_requester(actor, request.served_unit)
     request.submitted_at = timezone.now()
-    return _transition(
+    request = _transition(
         request, to=RequestStatus.SUBMITTED, allowed_from={RequestStatus.DRAFT}, actor=actor
     )
+    request_submitted_notify(request=request, actor_id=actor.pk)
+    return request
 
 
 @transaction.atomic
@@ -231,9 +234,11 @@ def request_approve(
     request.decided_at = timezone.now()
     request.decision_note = note
     to = RequestStatus.PARTIALLY_APPROVED if partial else RequestStatus.APPROVED
-    return _transition(
+    request = _transition(
         request, to=to, allowed_from={RequestStatus.SUBMITTED}, actor=actor, note=note
     )
+    request_decided_notify(request=request, actor_id=actor.pk, note=note)
+    return request
 
 
 @transaction.atomic
@@ -247,13 +252,15 @@ def request_reject(
         raise ValidationFailed(_("Give a reason for the rejection."))
     request.decided_at = timezone.now()
     request.decision_note = reason.strip()
-    return _transition(
+    request = _transition(
         request,
         to=RequestStatus.REJECTED,
         allowed_from={RequestStatus.SUBMITTED},
         actor=actor,
         note=reason.strip(),
     )
+    request_decided_notify(request=request, actor_id=actor.pk, note=reason.strip())
+    return request
 
 
 def require_close_reason(reason: str) -> None:
@@ -304,13 +311,15 @@ def request_close(*, actor: AbstractBaseUser, request: SupplyRequest, reason: st
     if request.status in ACTIVE_STATUSES:
         _refuse_if_stock_is_held(request, _("close it"))
     request.closed_at = timezone.now()
-    return _transition(
+    request = _transition(
         request,
         to=RequestStatus.CLOSED,
         allowed_from=ACTIVE_STATUSES,
         actor=actor,
         note=reason.strip(),
     )
+    request_decided_notify(request=request, actor_id=actor.pk, note=reason.strip())
+    return request
 
 
 def request_line_record(

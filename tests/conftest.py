@@ -82,6 +82,12 @@ def client(client, request):
 
 
 @pytest.fixture(autouse=True)
+def no_inprocess_checks(settings):
+    # Page tests count queries and notifications; the in-process checks have their own tests.
+    settings.INPROCESS_CHECKS_MINUTES = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.2 s per user; tests prove roles, not the hash's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

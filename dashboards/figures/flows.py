@@ -53,7 +53,7 @@ def donation_flow_figure(gifts: list[Gift], *, to_units: bool) -> go.Figure:
     index = {key: position for position, key in enumerate(nodes)}
     layer_colour = {"d": SERIES[0], "o": SERIES[1], "t": SERIES[2], "x": BAD}
     layout = base_layout(
-        title=_("Where the donations went (base units, in the period)"),
+        title=_("Where the donations went (shipment lines, in the period)"),
         height=max(420, 24 * max(len(donor_node), len(target_node), 1) + 120),
     )
     if not links:

@@ -43,9 +43,9 @@ def coverage_figure(cells: list[CoverageCell]) -> go.Figure:
         text[r][c] = "…" if rate is None else f"{rate:.0%}"
         custom[r][c] = [
             cell.unit.label,
-            cell.requested,
-            cell.approved,
-            cell.delivered,
+            cell.lines,
+            cell.lines_approved,
+            cell.lines_delivered_in_full,
             "—" if cell.hours_waiting is None else f"{cell.hours_waiting:,.0f}",
         ]
     axis = [
@@ -79,7 +79,10 @@ def coverage_figure(cells: list[CoverageCell]) -> go.Figure:
             xgap=2,
             ygap=2,
             colorbar={
-                "title": {"text": _("Fill rate (delivered ÷ approved)"), "side": "top"},
+                "title": {
+                    "text": _("Fill rate (mean of lines' delivered ÷ approved)"),
+                    "side": "top",
+                },
                 "tickformat": ".0%",
                 "orientation": "h",
                 "x": 0.36,
@@ -91,11 +94,11 @@ def coverage_figure(cells: list[CoverageCell]) -> go.Figure:
             },
             hovertemplate=(
                 "%{customdata[0]} · %{x}<br>"
-                + _("requested")
+                + _("lines asked")
                 + " %{customdata[1]:,} · "
                 + _("approved")
                 + " %{customdata[2]:,} · "
-                + _("delivered")
+                + _("delivered in full")
                 + " %{customdata[3]:,}<br>"
                 + _("fill rate")
                 + " %{text}<br>"

@@ -26,14 +26,15 @@ def _fill_colour(rate: float | None) -> str:
 
 
 def kpi_tiles(summary: Summary) -> go.Figure:
-    """Open requests, units waiting > 48 h, fill rate this week, items out of stock,
-    quantity expiring within 30 days."""
+    """Open requests, units waiting > 48 h, fill rate this week (mean of per-line rates),
+    items short of demand, lots expiring within 30 days, lots expired: counts, never a sum
+    of quantities in different units."""
     rate = summary.fill_rate_this_week
     rate_note = (
-        _("%(delivered)s of %(approved)s approved")
+        _("%(full)s of %(lines)s lines in full")
         % {
-            "delivered": f"{summary.delivered_this_week:,}",
-            "approved": f"{summary.approved_this_week:,}",
+            "full": f"{summary.lines_delivered_in_full_this_week:,}",
+            "lines": f"{summary.lines_approved_this_week:,}",
         }
         if rate is not None
         else _("nothing approved this week")
@@ -59,16 +60,22 @@ def kpi_tiles(summary: Summary) -> go.Figure:
             suffix="%",
         ),
         _tile(
-            value=summary.items_out_of_stock,
-            title=_("Items out of stock"),
+            value=summary.items_short,
+            title=_("Items short of demand"),
             column=3,
-            colour=BAD if summary.items_out_of_stock else GOOD,
+            colour=BAD if summary.items_short else GOOD,
         ),
         _tile(
-            value=summary.expiring_within_30_days,
-            title=_("Expiring within 30 days"),
+            value=summary.lots_expiring_within_30_days,
+            title=_("Lots expiring within 30 days"),
             column=4,
-            colour=WARN if summary.expiring_within_30_days else GOOD,
+            colour=WARN if summary.lots_expiring_within_30_days else GOOD,
+        ),
+        _tile(
+            value=summary.lots_expired,
+            title=_("Lots expired"),
+            column=5,
+            colour=BAD if summary.lots_expired else GOOD,
         ),
     ]
     figure = go.Figure(tiles)
@@ -77,7 +84,7 @@ def kpi_tiles(summary: Summary) -> go.Figure:
             title=_("At a glance, as of %(day)s")
             % {"day": date_format(summary.as_of, "DATE_FORMAT")},
             height=220,
-            grid={"rows": 1, "columns": 5, "pattern": "independent"},
+            grid={"rows": 1, "columns": 6, "pattern": "independent"},
             margin={"l": 10, "r": 10, "t": 50, "b": 10},
         )
     )

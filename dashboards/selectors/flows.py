@@ -4,13 +4,14 @@ Every dispatch movement of a shipment points at its `ShipmentLine` (document_typ
 "shipment_line"), and the line carries the same lot (hence the donor), the shipment's site
 (hence the organisation) and served unit, and what arrived. So the flow is read from the
 shipment lines of the period — the distribution documents — in one grouped query, and never
-sums the ledger.
+sums the ledger. The flow is measured in shipment lines (one lot of one item on one
+shipment), not in quantities: a donor's masks, pairs of gloves and kilograms of rice cannot
+be added into one number.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from dashboards.selectors.scope import Scope, UnitNode
 from logistics.models import DiscrepancyReason, ShipmentLine, ShipmentStatus
@@ -33,8 +34,8 @@ class Gift:
     organisation_name_en: str
     unit: UnitNode
     district: UnitNode
-    arrived: int  # delivered, or on the way (not yet confirmed)
-    lost: int  # lost or damaged on the way (returned goods went back to stock)
+    arrived: int  # shipment lines delivered (in part or in full), or on the way
+    lost: int  # shipment lines with goods lost or damaged on the way
 
 
 def donation_flow(scope: Scope) -> list[Gift]:
@@ -62,8 +63,10 @@ def donation_flow(scope: Scope) -> list[Gift]:
             "shipment__served_unit_id",
         )
         .annotate(
-            arrived=Sum(Coalesce("quantity_received", "quantity")),
-            lost=Coalesce(Sum(F("quantity") - F("quantity_received"), filter=lost), 0),
+            arrived=Count(
+                "pk", filter=Q(quantity_received__isnull=True) | Q(quantity_received__gt=0)
+            ),
+            lost=Count("pk", filter=lost),
         )
     )
     gifts = []

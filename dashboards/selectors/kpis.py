@@ -1,13 +1,16 @@
 """The coordinator's KPI numbers, over what the reader may see.
 
 They read balances and request-line counters, never sum the raw ledger, so their cost grows
-with sites × items and open requests, not with history.
+with sites × items and open requests, not with history. No number adds quantities of
+different items (masks, pairs of gloves, bottles, kilograms): they count requests, lines,
+items and lots, and the fill rate is the mean of each line's delivered ÷ approved.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Least
 from django.utils import timezone
 
 from dashboards.selectors.scope import Scope
@@ -30,11 +33,22 @@ class Summary:
     as_of: date
     open_requests: int
     units_waiting_over_48h: int
+    # The mean over the week's approved lines of min(delivered ÷ approved, 1): unit-free.
     fill_rate_this_week: float | None
-    approved_this_week: int
-    delivered_this_week: int
+    lines_approved_this_week: int
+    lines_delivered_in_full_this_week: int
     items_out_of_stock: int
-    expiring_within_30_days: int
+    items_short: int  # approved demand waiting for more than is available
+    lots_expiring_within_30_days: int
+    lots_expired: int
+
+
+def line_fill_rate() -> Avg:
+    """Mean of each line's delivered ÷ approved (capped at 1), over lines with approval."""
+    return Avg(
+        Least(Cast(F("quantity_delivered"), FloatField()) / F("quantity_approved"), 1.0),
+        filter=Q(quantity_approved__gt=0),
+    )
 
 
 def _end_of(day: date) -> datetime:
@@ -64,8 +78,14 @@ def _summarise(
         request__in=requests.filter(
             decided_at__gt=moment - timedelta(days=7), decided_at__lte=moment
         ),
-    ).aggregate(approved=Sum("quantity_approved"), delivered=Sum("quantity_delivered"))
-    approved, delivered = week["approved"] or 0, week["delivered"] or 0
+    ).aggregate(
+        rate=line_fill_rate(),
+        approved=Count("pk", filter=Q(quantity_approved__gt=0)),
+        in_full=Count(
+            "pk",
+            filter=Q(quantity_approved__gt=0, quantity_delivered__gte=F("quantity_approved")),
+        ),
+    )
     # Only balances holding stock (a partial index): a used-up lot's row stays at zero for
     # ever, and reading those would make this grow with history.
     available = dict(
@@ -84,26 +104,35 @@ def _summarise(
         .filter(balance__isnull=False)
         .values_list("pk", flat=True)
     )
-    wanted = set(
+    wanted = dict(
         lines.filter(
             request__in=requests.filter(status__in=ACTIVE_STATUSES),
             quantity_approved__gt=F("quantity_allocated"),
-        ).values_list("item_id", flat=True)
+        )
+        .values("item_id")
+        .annotate(waiting=Sum(F("quantity_approved") - F("quantity_allocated")))
+        .values_list("item_id", "waiting")
     )
-    out_of_stock = sum(1 for item_id in stocked | wanted if available.get(item_id, 0) <= 0)
+    out_of_stock = sum(1 for item_id in stocked | set(wanted) if available.get(item_id, 0) <= 0)
+    # Per item, in its own unit: more approved and waiting than is free on the shelves.
+    short = sum(1 for item_id, waiting in wanted.items() if waiting > available.get(item_id, 0))
     # The balance's own copy of its lot's expiry: no lot table in the read.
-    expiring = balances.filter(
-        on_hand__gt=0, expiry__gte=as_of, expiry__lte=as_of + timedelta(days=30)
-    ).aggregate(total=Sum("on_hand"))["total"]
+    lots = balances.filter(on_hand__gt=0).aggregate(
+        expiring=Count("pk", filter=Q(expiry__gte=as_of, expiry__lte=as_of + timedelta(days=30))),
+        expired=Count("pk", filter=Q(expiry__lt=as_of)),
+    )
+    rate = week["rate"]
     return Summary(
         as_of=as_of,
         open_requests=open_requests,
         units_waiting_over_48h=units_waiting,
-        fill_rate_this_week=round(delivered / approved, 4) if approved else None,
-        approved_this_week=approved,
-        delivered_this_week=delivered,
+        fill_rate_this_week=None if rate is None else round(rate, 4),
+        lines_approved_this_week=week["approved"],
+        lines_delivered_in_full_this_week=week["in_full"],
         items_out_of_stock=out_of_stock,
-        expiring_within_30_days=expiring or 0,
+        items_short=short,
+        lots_expiring_within_30_days=lots["expiring"],
+        lots_expired=lots["expired"],
     )
 
 

@@ -8,11 +8,11 @@ the directory the scope already holds.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dashboards.selectors.kpis import WAITING_STATUSES
+from dashboards.selectors.kpis import WAITING_STATUSES, line_fill_rate
 from dashboards.selectors.scope import Scope, UnitNode
 from dashboards.selectors.stock import ITEM_FIELDS, ItemRef, item_ref
 from logistics.models import Shipment, ShipmentLine, ShipmentStatus
@@ -58,15 +58,14 @@ class CoverageCell:
     district: UnitNode
     street: UnitNode
     category: str
-    requested: int
-    approved: int
-    delivered: int
+    # Counts of request lines, not sums of quantities: a category holds items in different
+    # units (masks, pairs of gloves, bottles), which must not be added together.
+    lines: int
+    lines_approved: int
+    lines_delivered_in_full: int
+    # Mean of each approved line's delivered ÷ approved; None while nothing is approved.
+    fill_rate: float | None
     hours_waiting: float | None  # the unit's oldest waiting request, to the scope's moment
-
-    @property
-    def fill_rate(self) -> float | None:
-        """Delivered ÷ approved; None while nothing is approved (awaiting a decision)."""
-        return round(self.delivered / self.approved, 4) if self.approved else None
 
 
 def coverage(scope: Scope) -> list[CoverageCell]:
@@ -79,9 +78,13 @@ def coverage(scope: Scope) -> list[CoverageCell]:
         .order_by()
         .values("request__served_unit_id", "item__category")
         .annotate(
-            requested=Sum(Coalesce("quantity_requested", "quantity_approved")),
-            approved=Sum("quantity_approved"),
-            delivered=Sum("quantity_delivered"),
+            lines=Count("pk"),
+            lines_approved=Count("pk", filter=Q(quantity_approved__gt=0)),
+            lines_in_full=Count(
+                "pk",
+                filter=Q(quantity_approved__gt=0, quantity_delivered__gte=F("quantity_approved")),
+            ),
+            rate=line_fill_rate(),
         )
     ):
         unit_id = row["request__served_unit_id"]
@@ -92,9 +95,10 @@ def coverage(scope: Scope) -> list[CoverageCell]:
                 district=scope.directory.district_of(unit_id),
                 street=scope.directory.street_of(unit_id),
                 category=row["item__category"],
-                requested=row["requested"] or 0,
-                approved=row["approved"] or 0,
-                delivered=row["delivered"] or 0,
+                lines=row["lines"],
+                lines_approved=row["lines_approved"],
+                lines_delivered_in_full=row["lines_in_full"],
+                fill_rate=None if row["rate"] is None else round(row["rate"], 4),
                 hours_waiting=(
                     round((scope.moment - since).total_seconds() / 3600, 1) if since else None
                 ),
@@ -114,7 +118,7 @@ class Delivery:
     submitted_at: datetime
     delivered_at: datetime
     needed_by: date | None
-    quantity: int
+    lines: int  # shipment lines delivered: items in different units are not summed
 
     @property
     def lead_hours(self) -> float:
@@ -151,7 +155,7 @@ def deliveries(scope: Scope) -> list[Delivery]:
             "request_line__request__needed_by",
             "shipment__delivered_at",
         )
-        .annotate(quantity=Sum(Coalesce("quantity_received", "quantity")))
+        .annotate(lines=Count("pk"))
     ):
         unit_id = row["shipment__served_unit_id"]
         result.append(
@@ -163,7 +167,7 @@ def deliveries(scope: Scope) -> list[Delivery]:
                 submitted_at=row["request_line__request__submitted_at"],
                 delivered_at=row["shipment__delivered_at"],
                 needed_by=row["request_line__request__needed_by"],
-                quantity=row["quantity"] or 0,
+                lines=row["lines"],
             )
         )
     return sorted(result, key=lambda d: (d.delivered_at, d.request_id, d.shipment_id))
@@ -214,9 +218,9 @@ def unit_progress(scope: Scope) -> list[RequestProgress]:
 class UnitStatus:
     open_requests: int
     hours_waiting: float | None
-    fill_rate: float | None
-    approved: int
-    delivered: int
+    fill_rate: float | None  # mean of each approved line's delivered ÷ approved
+    lines_approved: int
+    lines_delivered_in_full: int
     on_the_way: int  # shipments dispatched and not yet confirmed
 
 
@@ -227,21 +231,26 @@ def unit_status(scope: Scope) -> UnitStatus:
         served_unit_id__in=scope.unit_ids, status__in=WAITING_STATUSES
     ).count()
     totals = _lines_in_period(scope).aggregate(
-        approved=Sum("quantity_approved"), delivered=Sum("quantity_delivered")
+        rate=line_fill_rate(),
+        approved=Count("pk", filter=Q(quantity_approved__gt=0)),
+        in_full=Count(
+            "pk",
+            filter=Q(quantity_approved__gt=0, quantity_delivered__gte=F("quantity_approved")),
+        ),
     )
     on_the_way = Shipment.objects.filter(
         served_unit_id__in=scope.unit_ids, status=ShipmentStatus.DISPATCHED
     ).aggregate(n=Count("pk"))["n"]
     oldest = min(waiting.values(), default=None)
-    approved, delivered = totals["approved"] or 0, totals["delivered"] or 0
+    rate = totals["rate"]
     return UnitStatus(
         open_requests=open_requests,
         hours_waiting=(
             round((scope.moment - oldest).total_seconds() / 3600, 1) if oldest else None
         ),
-        fill_rate=round(delivered / approved, 4) if approved else None,
-        approved=approved,
-        delivered=delivered,
+        fill_rate=None if rate is None else round(rate, 4),
+        lines_approved=totals["approved"],
+        lines_delivered_in_full=totals["in_full"],
         on_the_way=on_the_way,
     )
 

@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from core.exceptions import InsufficientStock
+from demo.world.clock import SHANGHAI, current
 from demo.world.requests_data import (
     ASKS,
     STORY,
@@ -32,7 +33,6 @@ from demo.world.requests_data import (
     Reject,
     Trip,
 )
-from demo.world.stock import SHANGHAI
 from inventory.models import Item, Site, StockMovement
 from logistics.models import Allocation, Shipment, ShipmentStatusChange
 from logistics.selectors import allocation_plan
@@ -48,6 +48,7 @@ from logistics.services import (
     shipment_deliver,
     shipment_dispatch,
 )
+from notifications.models import Notification
 from supply_requests.models import RequestStatusChange, ServedUnit, SupplyRequest
 from supply_requests.services import (
     RequestLineInput,
@@ -71,16 +72,18 @@ _STAMPED_FIELDS: list[tuple[type[Model], str]] = [
     (Shipment, "dispatched_at"),
     (Shipment, "delivered_at"),
     (ShipmentStatusChange, "at"),
+    (Notification, "created_at"),
 ]
 
 
 def story_time(text: str) -> datetime:
-    """ "01-26 15:30" → 26 January 2020, 15:30 Beijing time."""
-    return datetime.strptime(f"2020-{text}", "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+    """ "01-26 15:30" → 26 January 2020, 15:30 Beijing time, as told today (see `clock`)."""
+    moment = datetime.strptime(f"2020-{text}", "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+    return current().moment(moment)
 
 
 def story_day(text: str) -> date:
-    return datetime.strptime(f"2020-{text}", "%Y-%m-%d").date()
+    return current().day(datetime.strptime(f"2020-{text}", "%Y-%m-%d").date())
 
 
 def story_requests() -> QuerySet[SupplyRequest]:

@@ -6,8 +6,11 @@ large consignment (1 February) went to the front line and the street offices' gr
 within two days; the High-tech Zone point's share (3 February) was split by the fair-share
 planner; the second overseas consignment (3 February, evening) topped everyone up. From
 then on the requests are mostly food for households in isolation and thermometers, and on
-9 February some are still waiting, on the road, or being drafted. Two villages' requests
-of late January were never looked at: the units nobody watched.
+9 February some are still waiting, on the road (one van of 6 February never confirmed), or
+being drafted, and thermometers and oximeters are short: a fever clinic's critical request
+and a street's normal one wait for the planner. Two villages' requests of late January were
+never looked at: the units nobody watched. (`clock` tells the story with today as its last
+day.)
 
 Times are Beijing time, "MM-DD HH:MM" in 2020. Quantities are in base units (只, 件, 瓶, 千克).
 """
@@ -118,6 +121,7 @@ D84, ALCOHOL, RICE, OIL, VEG, EGGS = (
     "eggs",
 )
 LATEX, IR, THERMO = "latex-gloves", "infrared-thermometer", "digital-thermometer"
+OXIMETER = "pulse-oximeter"
 
 # fmt: off
 ASKS = [
@@ -155,6 +159,10 @@ ASKS = [
     Ask("R32", "cd-gaoxin-xiaojiahe-xiaojiahe", "worker7", "normal", 110, "02-10", "02-08 10:00", "02-08 10:10", {RICE: 300, OIL: 20, "toilet-paper": 50}, "居家隔离家庭生活物资 / food and necessities for households in isolation"),  # noqa: E501
     Ask("R33", "cd-gaoxin-guixi-heping", "worker8", "normal", 0, "02-12", "02-09 11:00", None, {EGGS: None, VEG: None}, "居家隔离家庭（户数待核实）/ households in isolation, number being checked"),  # noqa: E501
     Ask("R34", "cd-wuhou-yulin-beilu", "worker", "normal", 130, "02-12", "02-09 17:00", None, {RICE: 300, EGGS: None, "sanitary-pads": 50}, "居家隔离家庭第三批 / households in isolation, third round"),  # noqa: E501
+    # The last afternoon: thermometers and oximeters run out, and a critical request and a
+    # normal one compete for them (the planner's work, waiting for the coordinator).
+    Ask("R35", "cd-wuhou-yulin-chc", "worker4", "critical", 160, "02-10", "02-09 14:00", "02-09 14:10", {IR: 3, OXIMETER: 15}, "发热门诊预检分诊：测温和血氧监测 / fever clinic triage: temperature and oxygen checks"),  # noqa: E501
+    Ask("R36", "cd-gaoxin-guixi-guixi", "worker8", "normal", 200, "02-11", "02-09 09:00", "02-09 09:20", {IR: 5, OXIMETER: 10}, "卡口测温和独居老人血氧监测 / gate temperature checks, oxygen checks for elderly people living alone"),  # noqa: E501
 ]
 
 SCARCE = "N95和防护服严重短缺：先批部分数量，到货后陆续配送 / N95s and coveralls are very short: part approved now, delivered as consignments arrive"  # noqa: E501
@@ -269,7 +277,8 @@ STORY: list[Event] = [
     Trip("S42", "R25", WUHOU, "02-06 08:30"),
     Reject("02-06 10:00", "R24", "药品和血氧仪由社区卫生服务中心按需发放，请联系辖区社区卫生服务中心 / medicines and oximeters are issued by the community health centres: please ask yours"),  # noqa: E501
     CancelTrip("02-06 09:00", "S42", "送货车辆被区防控指挥部临时征用 / the van was requisitioned by the district's epidemic command"),  # noqa: E501
-    Trip("S43", "R25", WUHOU, "02-06 14:00", "02-06 14:30", "02-06 15:30", "worker10"),
+    # Dispatched and never confirmed: three days on, the overdue shipment someone must chase.
+    Trip("S43", "R25", WUHOU, "02-06 14:00", "02-06 14:30"),
     Approve("02-08 10:00", "R26", {}),
     Allocate("02-08 10:30", "R26", WUHOU, {RICE: 200, OIL: 10, THERMO: 30}),
     Approve("02-08 11:00", "R23", {IR: 0, THERMO: 20}, "额温枪仍无货；电子体温计每个社区先配20支 / still no infrared thermometers; 20 digital ones for each community for now"),  # noqa: E501
@@ -280,6 +289,8 @@ STORY: list[Event] = [
     Approve("02-09 09:30", "R29", {}),
     Approve("02-09 10:00", "R30", {N95: 100}, "社区复工人员配外科口罩；N95只给入户排查人员 / surgical masks for people back at work; N95s only for home-visit staff"),  # noqa: E501
     Trip("S44", "R26", WUHOU, "02-09 14:00", "02-09 15:00"),
+    Approve("02-09 15:00", "R35", {}),
+    Approve("02-09 15:10", "R36", {}),
     Trip("S45", "R32", GAOXIN, "02-09 16:00"),
 ]
 # fmt: on

@@ -6,10 +6,10 @@ second load posts nothing.
 """
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
 
+from demo.world.clock import SHANGHAI, current
 from demo.world.donations import DONATIONS, Line
 from inventory.models import (
     AdjustmentReason,
@@ -33,9 +33,8 @@ from inventory.services import (
     stock_count_start,
     stock_transfer,
 )
-
-# The response happened in China: demo times are Beijing time whatever TIME_ZONE says.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from notifications.models import StockThreshold
+from notifications.services import threshold_set
 
 TRANSFER_NOTE = "DEMO-2020-T01 高新区分发点补货 / restocking the High-tech Zone point"
 # (note, site, donation reference, item, quantity, reason, day, hour)
@@ -51,7 +50,7 @@ WRITE_OFFS = [
         11,
     ),
     (
-        "DEMO-2020-W02 牛奶已过保质期 / milk past its use-by date (2020-02-05)",
+        "DEMO-2020-W02 牛奶已过保质期 / milk past its use-by date",
         "cd-wuhou-wh",
         "DEMO-2020-005",
         "milk",
@@ -61,13 +60,23 @@ WRITE_OFFS = [
         9,
     ),
 ]
+# Thresholds the centre's staff keep (base units), so low-stock alerts exist on the first day:
+# thermometers and oximeters are below theirs; the N95s, coveralls and rice are watched.
+THRESHOLDS = [
+    ("cd-gaoxin-wh", "infrared-thermometer", 20),
+    ("cd-wuhou-wh", "pulse-oximeter", 30),
+    ("cd-wuhou-wh", "n95-mask", 1_000),
+    ("cd-wuhou-wh", "protective-suit", 200),
+    ("cd-gaoxin-wh", "rice", 500),
+]
 COUNT_SITE = "cd-gaoxin-wh"
 # The count finds two bottles of hand sanitiser fewer than the ledger says.
 COUNT_SHORTFALL = ("DEMO-2020-006", "hand-sanitiser", 2)
 
 
 def moment(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+    """A 2020 moment of the story, as told today (see `clock`)."""
+    return current().moment(datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI))
 
 
 def lot_of(reference: str, item_code: str) -> Lot:
@@ -86,7 +95,7 @@ def _line_input(line: Line, items: dict[str, Item]) -> DonationLineInput:
         pack_name=line.pack,
         pack_size=line.pack_size,
         batch=line.batch,
-        expiry=line.expiry,
+        expiry=current().day(line.expiry) if line.expiry else None,
     )
 
 
@@ -112,7 +121,7 @@ def receive_donations(
             actor=actor_for[site.organisation_id],
             site=site,
             donor=donors[row.donor],
-            received_at=row.day,
+            received_at=current().day(row.day),
             lines=[_line_input(line, items) for line in row.lines],
             reference=row.reference,
             note=row.note,
@@ -180,3 +189,15 @@ def count_stock(*, actor: AbstractUser, sites: dict[str, Site]) -> int:
     stock_count_record(actor=actor, count=count, counted=counted)
     stock_count_post(actor=actor, count=count, occurred_at=moment(date(2020, 2, 8), 17))
     return 1
+
+
+def set_thresholds(*, actor: AbstractUser, sites: dict[str, Site], items: dict[str, Item]) -> int:
+    """Set the demo thresholds not set yet (one changed by hand stays as it is)."""
+    posted = 0
+    for site_code, item_code, minimum in THRESHOLDS:
+        site, item = sites[site_code], items[item_code]
+        if StockThreshold.objects.filter(site=site, item=item).exists():
+            continue
+        threshold_set(actor=actor, site=site, item=item, min_quantity=minimum)
+        posted += 1
+    return posted

@@ -18,7 +18,7 @@ from core.dates import ISODateTimeField
 from core.exceptions import DomainError, NotPermitted
 from core.pages import act_then_redirect, confirm_first
 from core.quantities import parse_quantity
-from inventory.models import Item
+from inventory.models import Item, Lot
 from inventory.selectors import sites_for
 from logistics.models import ShipmentStatus
 from logistics.selectors import (
@@ -109,22 +109,38 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
         return redirect(request.POST.get("back") or "pages:shortages")
     try:
         created = allocation_commit(actor=request.user, allocations=picks)
-        lines = len({p.request_line_id for p in picks})
-        messages.success(
-            request,
-            ngettext(
-                "Reserved %(qty)d units on %(n)d request line.",
-                "Reserved %(qty)d units on %(n)d request lines.",
-                lines,
-            )
-            % {"qty": sum(a.quantity for a in created), "n": lines},
-        )
+        messages.success(request, _reserved_message(created, {p.request_line_id for p in picks}))
         return redirect("pages:dispatch")
     except NotPermitted as exc:
         raise Http404 from exc
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(request.POST.get("back") or "pages:shortages")
+
+
+def _reserved_message(created: list, line_ids: set[int]) -> str:
+    """What was reserved, per item in its own unit: quantities of different items (masks,
+    pairs, bottles) are never added into one number."""
+    lines = len(line_ids)
+    lots = Lot.objects.filter(pk__in={a.lot_id for a in created}).values("item_id")
+    items = {item.pk: item for item in Item.objects.filter(pk__in=lots)}
+    if len(items) != 1:
+        return ngettext(
+            "Reserved stock of %(items)d items on %(n)d request line.",
+            "Reserved stock of %(items)d items on %(n)d request lines.",
+            lines,
+        ) % {"items": len(items), "n": lines}
+    (item,) = items.values()
+    return ngettext(
+        "Reserved %(qty)d %(unit)s of %(item)s on %(n)d request line.",
+        "Reserved %(qty)d %(unit)s of %(item)s on %(n)d request lines.",
+        lines,
+    ) % {
+        "qty": sum(a.quantity for a in created),
+        "unit": item.base_unit,
+        "item": item.name_zh,
+        "n": lines,
+    }
 
 
 class WaybillForm(forms.Form):

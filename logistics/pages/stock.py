@@ -47,6 +47,7 @@ from inventory.services import (
 )
 from logistics.selectors import shortages
 from logistics.services import stock_write_off_releasing
+from notifications.models import StockThreshold
 
 NEAR_EXPIRY = timedelta(days=30)
 STOCK_PAGE_SIZE = 50
@@ -116,6 +117,10 @@ def stock_view(request: HttpRequest) -> HttpResponse:
                 ("most", _("Most on hand")),
                 ("least", _("Least on hand")),
             ],
+            "thresholds": StockThreshold.objects.filter(site=site)
+            .select_related("item")
+            .order_by("item__category", "item__code"),
+            "threshold_items": Item.objects.order_by("category", "code"),
         },
     )
 

@@ -26,6 +26,7 @@ from logistics.models import (
     ShipmentStatusChange,
 )
 from logistics.services.allocations import lock_lines
+from logistics.services.notices import shipment_delivered_notify, shipment_dispatched_notify
 from supply_requests.models import ACTIVE_STATUSES, ServedUnit
 from supply_requests.roles import can_coordinate, can_request_for, require_coordinator
 from supply_requests.services import request_line_record
@@ -174,7 +175,9 @@ def shipment_dispatch(
             actor=actor, request=request_line.request, line=request_line, dispatched=line.quantity
         )
     shipment.dispatched_at = occurred_at or timezone.now()
-    return _record(shipment, to=ShipmentStatus.DISPATCHED, actor=actor)
+    shipment = _record(shipment, to=ShipmentStatus.DISPATCHED, actor=actor)
+    shipment_dispatched_notify(shipment=shipment, actor_id=actor.pk)
+    return shipment
 
 
 def _require_receiver(actor: AbstractBaseUser, unit: ServedUnit) -> None:
@@ -271,4 +274,5 @@ def shipment_deliver(
             delivered=receipt.quantity_received,
             short=short,
         )
+    shipment_delivered_notify(shipment=shipment, actor_id=actor.pk)
     return shipment

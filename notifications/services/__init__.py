@@ -6,6 +6,7 @@ from notifications.services.checks import (
     near_expiry_check,
 )
 from notifications.services.email import notification_emails_send, pending_email_ids
+from notifications.services.events import notify_event
 from notifications.services.inbox import notification_mark_read, notifications_mark_all_read
 from notifications.services.thresholds import threshold_remove, threshold_set, threshold_validate
 
@@ -19,6 +20,7 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notify",
+    "notify_event",
     "pending_email_ids",
     "threshold_remove",
     "threshold_set",

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.languages import languages_of
 from notifications import conf
 from notifications.models import EmailStatus, Notification
 
@@ -73,7 +74,9 @@ def notification_emails_send(*, notification_ids: Collection[int]) -> int:
     )
     sent = 0
     try:
-        with get_connection() as connection, translation.override(conf.email_language()):
+        # Each recipient reads in the language she last used the site in, else the site's.
+        languages = languages_of({n.recipient_id for n in mine})
+        with get_connection() as connection:
             for recipient, rows in groupby(mine, key=lambda n: n.recipient):
                 group = list(rows)
                 ids = [n.pk for n in group]
@@ -82,7 +85,9 @@ def notification_emails_send(*, notification_ids: Collection[int]) -> int:
                         email_status=EmailStatus.NOT_WANTED
                     )
                     continue
-                _message(recipient, group, connection).send()
+                language = languages.get(recipient.pk) or conf.email_language()
+                with translation.override(language):
+                    _message(recipient, group, connection).send()
                 Notification.objects.filter(pk__in=ids, email_claim=token).update(
                     email_status=EmailStatus.SENT, emailed_at=timezone.now()
                 )

@@ -22,10 +22,12 @@ def test_summary_counts_what_the_coordinator_watches(
         "open_requests": 1,
         "units_waiting_over_48h": 1,
         "fill_rate_this_week": 1.0,
-        "approved_this_week": 40,
-        "delivered_this_week": 40,
+        "lines_approved_this_week": 1,
+        "lines_delivered_in_full_this_week": 1,
         "items_out_of_stock": 0,
-        "expiring_within_30_days": 60,
+        "items_short": 0,
+        "lots_expiring_within_30_days": 1,
+        "lots_expired": 0,
     }
     too_early = api_coordinator.get("/dashboards/summary", as_of="2020-02-02").json()
     assert too_early["units_waiting_over_48h"] == 0

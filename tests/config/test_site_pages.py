@@ -1,12 +1,14 @@
 """The home page and every admin page render; the ledger is read-only in the admin."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from inventory.admin import ReadOnlyAdmin
 from inventory.models import StockMovement
-from tests.factories import UserFactory
+from tests.factories import ItemFactory, UserFactory
 
 
 @pytest.fixture
@@ -15,12 +17,18 @@ def admin_client(client, db):
     return client
 
 
-def test_home_page_shows_the_stock_by_category(client, receive):
+def test_home_page_counts_items_and_lots_by_category_never_adds_quantities(client, receive, item):
     receive(1200)
+    receive(300)
+    gloves = ItemFactory(code="gloves", name_zh="手套", base_unit="副", category=item.category)
+    receive(50, lot_item=gloves)
     response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert b"1,200" in response.content
-    assert b"Protective equipment" in response.content
+    html = response.content.decode()
+    row = re.search(r"<tr><td>Protective equipment</td>(.*?)</tr>", html).group(1)
+    # Two items (masks and pairs of gloves) in three lots; never "1,550".
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["2", "3"]
+    assert "1,550" not in html and "1,500" not in html
 
 
 def test_every_admin_list_and_add_page_renders(admin_client, receive):

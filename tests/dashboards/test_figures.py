@@ -35,14 +35,15 @@ def notes(figure) -> list[str]:
     return [a.text for a in figure.layout.annotations]
 
 
-def test_kpi_tiles_show_the_five_numbers():
-    summary = Summary(dt.date(2020, 2, 9), 10, 4, 0.3904, 9285, 3625, 1, 774)
+def test_kpi_tiles_show_counts_never_summed_quantities():
+    summary = Summary(dt.date(2020, 2, 9), 10, 4, 0.3904, 25, 9, 1, 2, 4, 2)
     figure = figures.kpi_tiles(summary)
-    assert [t.type for t in figure.data] == ["indicator"] * 5
-    assert [t.value for t in figure.data] == [10, 4, 39, 1, 774]
-    assert "3,625 of 9,285 approved" in figure.data[2].title.text
+    assert [t.type for t in figure.data] == ["indicator"] * 6
+    assert [t.value for t in figure.data] == [10, 4, 39, 2, 4, 2]
+    assert "9 of 25 lines in full" in figure.data[2].title.text
     assert figure.data[1].number.font.color == BAD  # units waiting more than 48 hours
-    quiet = figures.kpi_tiles(Summary(dt.date(2020, 2, 9), 0, 0, None, 0, 0, 0, 0))
+    assert figure.data[5].number.font.color == BAD  # expired lots
+    quiet = figures.kpi_tiles(Summary(dt.date(2020, 2, 9), 0, 0, None, 0, 0, 0, 0, 0, 0))
     assert "nothing approved this week" in quiet.data[2].title.text
     assert quiet.data[1].number.font.color == GOOD
 
@@ -110,9 +111,11 @@ def test_expiry_horizon_has_one_trace_per_bucket():
 def test_coverage_colours_fill_rate_and_makes_the_longest_waits_stand_out():
     people = units(7)
     cells = [
-        CoverageCell(unit, DISTRICT, STREET, "protective", 100, 100, 50 * (n % 3), float(10 * n))
+        CoverageCell(
+            unit, DISTRICT, STREET, "protective", 2, 2, n % 3 // 2, 0.5 * (n % 3), float(10 * n)
+        )
         for n, unit in enumerate(people)
-    ] + [CoverageCell(people[0], DISTRICT, STREET, "medicine", 10, 0, 0, 0.0)]
+    ] + [CoverageCell(people[0], DISTRICT, STREET, "medicine", 1, 0, 0, None, 0.0)]
     figure = figures.coverage_figure(cells)
     heatmap, waits = figure.data
     assert list(heatmap.x) == ["Medicines", "Protective equipment"]
@@ -201,7 +204,7 @@ def test_labels_are_chinese_for_a_chinese_reader():
     lines = [StockLine(1, "武侯区物资仓库", MASK, 10, 0, 0)]
     with translation.override("zh-hans"):
         figure = figures.stock_on_hand_figure(lines)
-        cell = CoverageCell(STREET, DISTRICT, STREET, "protective", 1, 1, 1, None)
+        cell = CoverageCell(STREET, DISTRICT, STREET, "protective", 1, 1, 1, 1.0, None)
         coverage = figures.coverage_figure([cell])
     assert list(figure.data[0].y[0]) == ["防护用品"]
     assert list(figure.data[0].y[1]) == ["医用防护口罩"]

@@ -59,16 +59,18 @@ def test_the_kpis_of_the_whole_scope_are_the_api_summary(world):
         open_requests=1,
         units_waiting_over_48h=1,
         fill_rate_this_week=1.0,
-        approved_this_week=300,
-        delivered_this_week=300,
+        lines_approved_this_week=1,
+        lines_delivered_in_full_this_week=1,
         items_out_of_stock=0,
-        expiring_within_30_days=690,
+        items_short=0,
+        lots_expiring_within_30_days=1,  # the lot of 1,000 masks expiring on 20 February
+        lots_expired=0,
     )
     assert summary(user=world.coordinator, as_of=JAN[31]) == expected
     assert kpis(scope_of(world.coordinator)) == expected
     rice_only = kpis(scope_of(world.coordinator, category="isolation_necessity"))
-    assert (rice_only.open_requests, rice_only.approved_this_week) == (1, 0)
-    assert rice_only.expiring_within_30_days == 0
+    assert (rice_only.open_requests, rice_only.lines_approved_this_week) == (1, 0)
+    assert rice_only.lots_expiring_within_30_days == 0
 
 
 def test_stock_on_hand_with_days_of_cover(world):
@@ -139,16 +141,16 @@ def test_coverage_shows_fill_rate_and_hours_waiting_by_district_and_street(world
             c.street.name,
             c.unit.name,
             c.category,
-            c.requested,
-            c.approved,
-            c.delivered,
+            c.lines,
+            c.lines_approved,
+            c.lines_delivered_in_full,
             c.fill_rate,
             c.hours_waiting,
         )
         for c in cells
     ] == [
-        ("武侯区", "玉林街道", "玉林东路社区", "isolation_necessity", 100, 0, 0, None, 61.0),
-        ("武侯区", "玉林街道", "玉林北路社区", "protective", 300, 300, 300, 1.0, None),
+        ("武侯区", "玉林街道", "玉林东路社区", "isolation_necessity", 1, 0, 0, None, 61.0),
+        ("武侯区", "玉林街道", "玉林北路社区", "protective", 1, 1, 1, 1.0, None),
     ]
     assert [c.unit.name for c in coverage(scope_of(world.coordinator, category="protective"))] == [
         "玉林北路社区"
@@ -162,10 +164,10 @@ def test_deliveries_measure_request_to_delivery_and_the_needed_by_date(world):
     assert delivery.request_id == world.delivered_request.pk
     assert delivery.lead_hours == 53.0  # 29 Jan 10:00 → 31 Jan 15:00
     assert delivery.on_time is True
-    assert (delivery.district.name, delivery.unit.name, delivery.quantity) == (
+    assert (delivery.district.name, delivery.unit.name, delivery.lines) == (
         "武侯区",
         "玉林北路社区",
-        300,
+        1,  # shipment lines: quantities of different items are never added
     )
     assert deliveries(scope_of(world.coordinator, date_from=JAN[1], date_to=JAN[30])) == []
 
@@ -178,7 +180,7 @@ def test_donation_flow_follows_the_shipment_lines_from_donor_to_unit(world):
         "武侯区",
         "玉林北路社区",
     )
-    assert (gift.arrived, gift.lost) == (300, 0)
+    assert (gift.arrived, gift.lost) == (1, 0)  # one shipment line, nothing lost
 
 
 def test_a_units_status_progress_and_waiting_list(world):

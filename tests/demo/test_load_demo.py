@@ -1,4 +1,6 @@
-"""`manage.py load_demo`: the demo world loads, holds together, and loads again as a no-op.
+"""`manage.py load_demo --as-of 2020-02-09`: the demo world on its historical dates loads,
+holds together, and loads again as a no-op. (Told with today as its last day, the same
+story is moved by whole days: `test_demo_today.py`.)
 
 The world is loaded once for this module — a load replays a fortnight of requests and
 deliveries — and every test only reads it (a second load changes nothing by design). Tests
@@ -43,6 +45,7 @@ from tests.demo.commands import FAST_HASHER, load
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_DAY, LAST_DAY = dt.date(2020, 1, 25), dt.date(2020, 2, 9)
 LOGINS = ("admin", "coordinator", "staff", "worker")
+HISTORICAL = LAST_DAY.isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +57,7 @@ def demo_world(django_db_setup, django_db_blocker) -> Iterator[str]:
         override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHER),
         transaction.atomic(),
     ):
-        output = load()
+        output = load("--as-of", HISTORICAL)
         yield output
         transaction.set_rollback(True)
 
@@ -88,7 +91,7 @@ def test_second_load_changes_nothing(demo):
     movement_ids = set(StockMovement.objects.values_list("pk", flat=True))
     balances = set(StockBalance.objects.values_list("site_id", "lot_id", "on_hand", "reserved"))
 
-    output = load()
+    output = load("--as-of", HISTORICAL)
 
     assert row_counts() == counts
     assert set(StockMovement.objects.values_list("pk", flat=True)) == movement_ids

@@ -3,9 +3,11 @@ our own plotly.min.js, the filters live in the URL, figures refresh every minute
 reload, and the CSV and PNG downloads work. One screenshot per page in artifacts/e2e/."""
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dashboards.registry import COORDINATOR_PAGE, STOCK_PAGE, UNIT_PAGE
 from tests.e2e.conftest import sign_in
@@ -45,12 +47,13 @@ def assert_only_local(page, requested: list[str]) -> None:
     ]
 
 
-def test_the_coordinator_dashboard_tells_the_2020_story(new_page, screenshot):
+def test_the_coordinator_dashboard_tells_the_story_of_the_last_fortnight(new_page, screenshot):
     page, requested = open_dashboard(new_page, "coordinator", "/dashboards/", language="en")
     assert_every_figure_drew(page, COORDINATOR_PAGE)
-    # The demo ends on 9 Feb 2020: the page shows that fortnight and says why.
-    assert "2020" in page.locator(".period").inner_text()
-    assert page.locator(".period .notice").is_visible()
+    # The demo story ends today: the page shows the last fortnight, not 2020.
+    period = page.locator(".period").inner_text()
+    assert str(dt.datetime.now(ZoneInfo("Asia/Shanghai")).year) in period and "2020" not in period
+    assert page.locator(".period .notice").count() == 0  # not a quiet archive any more
     open_requests = page.evaluate(
         "() => document.querySelector('#figure-kpis .js-plotly-plot').data[0].value"
     )
@@ -84,10 +87,13 @@ def test_a_community_workers_unit_page_on_a_phone(new_page, screenshot):
 
 
 def test_filters_are_kept_in_the_url_and_reach_every_figure(new_page, screenshot):
-    query = "category=protective&date_from=2020-02-01&date_to=2020-02-09"
+    # The demo story's last nine days end today (`load_demo` tells it with today as its end).
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the server's TIME_ZONE
+    date_from = (today - dt.timedelta(days=8)).isoformat()
+    query = f"category=protective&date_from={date_from}&date_to={today.isoformat()}"
     page, requested = open_dashboard(new_page, "coordinator", f"/dashboards/?{query}")
     assert page.input_value("select[name=category]") == "protective"
-    assert page.input_value("input[name=date_from]") == "2020-02-01"
+    assert page.input_value("input[name=date_from]") == date_from
     figure_requests = [url for url in requested if "/dashboards/figures/" in url]
     assert len(figure_requests) == len(COORDINATOR_PAGE)
     assert all(url.endswith(f".json?{query}") for url in figure_requests), figure_requests
@@ -101,7 +107,7 @@ def test_filters_are_kept_in_the_url_and_reach_every_figure(new_page, screenshot
     page.select_option("select[name=category]", "medicine")
     page.click(".filters button[type=submit]")
     page.wait_for_function(ALL_DRAWN, timeout=30_000)
-    assert "category=medicine" in page.url and "date_from=2020-02-01" in page.url
+    assert "category=medicine" in page.url and f"date_from={date_from}" in page.url
     screenshot(page, "dashboards-filtered")
     assert page.js_errors == []
 

@@ -11,7 +11,9 @@ from tests.e2e.conftest import sign_in
 from tests.e2e.test_dashboards import ALL_DRAWN
 
 STORIES = [
-    pytest.param("zh-CN", "pulse-oximeter", id="zh-hans"),
+    # Items nobody in the demo story asks for: the demo's shortage (thermometers, oximeters)
+    # would otherwise come first in the fair-share plan.
+    pytest.param("zh-CN", "face-shield", id="zh-hans"),
     pytest.param("en", "uv-lamp", id="en"),
 ]
 

@@ -5,6 +5,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from supply_requests.services import RequestLineInput
+from tests.factories import ItemFactory
+
 
 @pytest.mark.english  # Chinese has one plural form; English shows whether the forms agree.
 def test_committing_a_plan_says_line_for_one_and_lines_for_two(
@@ -19,8 +22,16 @@ def test_committing_a_plan_says_line_for_one_and_lines_for_two(
         response = client.post(reverse("pages:plan_commit"), data)
         return [str(m) for m in get_messages(response.wsgi_request)][-1]
 
-    assert commit(first) == "Reserved 5 units on 1 request line."
-    assert commit(first, second) == "Reserved 10 units on 2 request lines."
+    # One item: its quantity in its own unit (the factory's item counts in 只).
+    assert commit(first) == "Reserved 5 只 of 医用防护口罩 on 1 request line."
+    assert commit(first, second) == "Reserved 10 只 of 医用防护口罩 on 2 request lines."
+
+    # Two items: masks and pairs of gloves are not added together.
+    gloves = ItemFactory(code="gloves", name_zh="手套", base_unit="副")
+    receive(50, lot_item=gloves)
+    third = approved(10, lines=[RequestLineInput(item=gloves, quantity=10)])
+    fourth = approved(10)
+    assert commit(third, fourth) == "Reserved stock of 2 items on 2 request lines."
 
 
 def test_from_and_to_are_translated_for_what_they_label(client, coordinator, planned):
@@ -33,3 +44,15 @@ def test_from_and_to_are_translated_for_what_they_label(client, coordinator, pla
     assert "调出仓库" in transfer.text and "调入仓库" in transfer.text
     dashboard = client.get(reverse("dashboards:coordinator"), **chinese)
     assert "起始日期" in dashboard.text and "截止日期" in dashboard.text
+
+
+def test_the_dispatch_board_counts_lines_and_items_never_adds_quantities(
+    client, coordinator, site, receive, approved, allocate
+):
+    receive(100)
+    allocate(approved(30), 30)
+    allocate(approved(40), 40)
+    client.force_login(coordinator)
+    html = client.get(reverse("pages:dispatch"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 lines reserved; items: 1" in html
+    assert "70" not in html
