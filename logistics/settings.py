@@ -137,7 +137,32 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # --- Background checks and alerts (notifications): the beat schedule (times from SCHEDULE_*
 # variables, see notifications/schedule.py) and the alert thresholds.
-from notifications.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402, F401
+from notifications.schedule import BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    **BEAT_SCHEDULE,
+    "imports-sweep-stuck-jobs": {
+        "task": "imports.tasks.sweep_import_jobs",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+}
+
+# --- Imports: every upload is inspected before it is read (imports/upload_limits.py) and
+# read outside the web request: by Celery when a broker is configured, else by a bounded
+# child process per job ("subprocess"). "inline" (tests only) runs in the caller.
+IMPORTS_WORKER = env_str("IMPORTS_WORKER", "subprocess" if CELERY_TASK_ALWAYS_EAGER else "celery")
+if IMPORTS_WORKER not in ("celery", "subprocess", "inline"):
+    raise ImproperlyConfigured("IMPORTS_WORKER must be celery, subprocess or inline")
+IMPORTS_MAX_FILE_BYTES = env_int("IMPORTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
+IMPORTS_TIME_LIMIT_SECONDS = env_int("IMPORTS_TIME_LIMIT_SECONDS", 15 * 60)
+IMPORTS_WORKER_MEMORY_MB = env_int("IMPORTS_WORKER_MEMORY_MB", 2048)
+# A job still checking/importing this long after its step started is stuck: swept.
+IMPORTS_STUCK_AFTER_SECONDS = env_int("IMPORTS_STUCK_AFTER_SECONDS", 2 * 15 * 60 + 120)
+# Hard address-space cap of each Celery pool process (0: none).
+CELERY_WORKER_MEMORY_CAP_MB = env_int("CELERY_WORKER_MEMORY_CAP_MB", 3072)
+# Restart a pool process after a task that left it above this (KiB): no slow creep.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)
 
 # A task held by a worker that died outright (not just its pool process) is redelivered after
 # this many seconds; it must exceed the longest task (imports).
