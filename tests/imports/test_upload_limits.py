@@ -189,3 +189,14 @@ def test_the_retry_button_checks_a_swept_job_again(staff_client, staff, site, ca
     assert job.status == ImportStatus.READY and not job.retryable
     # Once only: a second press finds nothing to retry.
     assert staff_client.post(reverse("imports:retry", args=[job.pk])).status_code == 404
+
+
+def test_the_child_command_checks_a_job(staff, site, catalogue):
+    from django.core.management import call_command
+
+    job = job_create(
+        actor=staff, kind="donations", file_name="d.csv", content=csv_bytes(ROWS), site=site
+    )
+    call_command("run_import_job", job.pk, "checking")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.READY
