@@ -178,9 +178,11 @@ def transfer(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         by_code = {s.code: s for s in sites}
-        lot = Lot.objects.filter(pk=data["lot"]).first()
+        # Only lots held at the sending site: another organisation's lot is "no such lot",
+        # never its item, batch and expiry in an error message.
+        lot = Lot.objects.filter(pk=data["lot"], balances__site=by_code[data["from_site"]]).first()
         if lot is None:
-            form.add_error("lot", _("There is no such lot."))
+            form.add_error("lot", _("There is no such lot at this site."))
         elif attempt(
             form,
             lambda: stock_transfer(
