@@ -18,7 +18,6 @@ from inventory.exceptions import ValidationFailed
 from inventory.models import (
     Donation,
     DonationLine,
-    Donor,
     Item,
     ItemCategory,
     Lot,

@@ -34,7 +34,7 @@ from logistics.services import (
 )
 from supply_requests.api import request_out
 from supply_requests.schemas import NoteIn, ReasonIn, RequestOut
-from supply_requests.selectors import unknown_lines_for_coordinator, units_for
+from supply_requests.selectors import units_for, unknown_lines_for_coordinator
 
 router = Router(tags=["distribution"])
 

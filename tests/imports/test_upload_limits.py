@@ -93,7 +93,7 @@ def test_rows_are_counted_by_the_csv_reader_even_when_split_by_cr_alone(staff_cl
     content = rows.encode()
     assert b"\n" not in content
     assert_refused(post(staff_client, site, "cr.csv", content), "rows; at most")
-    assert inspect_upload("a,b\rc,d\re,f".encode(), "x.csv") == 3
+    assert inspect_upload(b"a,b\rc,d\re,f", "x.csv") == 3
 
 
 def test_a_small_sheet_still_passes_the_inspection(staff, site, catalogue):
