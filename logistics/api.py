@@ -4,6 +4,9 @@ Authentication: a personal token (`Authorization: Bearer rlt_…`) or the browse
 CSRF. Every error has the shape `{"detail", "code"}`; a domain rule refused is never a 500.
 """
 
+import logging
+import uuid
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -11,12 +14,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_support import BrowserSession, TokenAuth
 from inventory.exceptions import (
+    Conflict,
     DomainError,
     IllegalTransition,
     InsufficientStock,
     NotPermitted,
     ValidationFailed,
 )
+
+logger = logging.getLogger("logistics.api")
 
 api = NinjaAPI(
     title="Relief logistics tracker API",
@@ -37,6 +43,7 @@ _STATUS = {
     NotPermitted: 403,
     IllegalTransition: 409,
     InsufficientStock: 409,
+    Conflict: 409,
 }
 
 
@@ -81,7 +88,21 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
 
 
-@api.get("/health", auth=None, tags=["meta"])
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The last resort: still the JSON error shape, and an id to find the traceback by."""
+    error_id = uuid.uuid4().hex[:12]
+    logger.error("API error %s on %s %s", error_id, request.method, request.path, exc_info=exc)
+    return _error(
+        request,
+        500,
+        _("Something went wrong on our side (error %(id)s).") % {"id": error_id},
+        "server_error",
+        error_id=error_id,
+    )
+
+
+@api.api_operation(["GET", "HEAD"], "/health", auth=None, tags=["meta"])
 def health(request: HttpRequest) -> dict[str, str]:
     """Liveness probe for load balancers."""
     return {"status": "ok"}
