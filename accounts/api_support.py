@@ -20,7 +20,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.models import IdempotencyRecord
-from accounts.tokens import user_for_token
+from accounts.tokens import live_token, user_for_token
 
 
 class Error(Schema):
@@ -60,10 +60,12 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer rlt_…` — a personal API token, for scripts."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        row = live_token(token)
+        if row is None:
+            return None
+        request.user = row.user
+        request.api_token = row  # a token may not mint tokens (accounts/api.py)
+        return row.user
 
 
 class BrowserSession(APIKeyCookie):
