@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from accounts.api_support import BrowserSession, TokenAuth
+from accounts.api_support import (
+    AddressWriteThrottle,
+    BrowserSession,
+    TokenAuth,
+    TokenWriteThrottle,
+)
 from inventory.exceptions import (
     Conflict,
     DomainError,
@@ -29,6 +34,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=[TokenAuth(), BrowserSession()],
+    throttle=[TokenWriteThrottle(), AddressWriteThrottle()],
     description=(
         "Donations, stock, supply requests and distribution. / 捐赠、库存、物资申请与分发。\n\n"
         "Authenticate with `Authorization: Bearer <token>` (create one with "
@@ -84,8 +90,11 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {403: "permission_denied", 404: "not_found", 409: "conflict"}
-    return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+    codes = {403: "permission_denied", 404: "not_found", 409: "conflict", 429: "throttled"}
+    detail = str(exc)
+    if exc.status_code == 429:
+        detail = _("Too many changes in a short time; wait a minute and try again.")
+    return _error(request, exc.status_code, detail, codes.get(exc.status_code, "error"))
 
 
 @api.exception_handler(Exception)

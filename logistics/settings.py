@@ -5,6 +5,7 @@ DEBUG on. Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL=p
 and CELERY_BROKER_URL=redis://… . See README.md, "Configuration".
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "import_export",
     "accounts",
     "inventory",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "logistics.urls"
@@ -92,6 +96,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sign-in: django-axes counts failures (in the database, or the cache with
+# AXES_HANDLER=axes.handlers.cache.AxesCacheHandler) and locks a username from an address
+# out after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = env_str("AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+# Password-reset mails per address and per e-mail address, per hour (accounts/views.py).
+PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 5)
+
+# --- API write throttles (accounts/api_support.py), "count/s|m|h|d"; empty turns one off.
+API_WRITE_RATE_PER_TOKEN = env_str("API_WRITE_RATE_PER_TOKEN", "120/m")
+API_WRITE_RATE_PER_ADDRESS = env_str("API_WRITE_RATE_PER_ADDRESS", "600/m")
+
+# --- Cache: throttle and lockout counts. LocMem (one process) by default; CACHE_URL=
+# redis://host:6379/N in production so every app server shares the counts.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("CACHE_URL must be locmem:// or redis://host:port/db")
+
+# Behind a TLS-terminating proxy (nginx → gunicorn): its X-Forwarded-Proto and the last
+# X-Forwarded-For hop are trusted; otherwise neither header means anything
+# (deploy/gunicorn.conf.py follows the same variable).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+NINJA_NUM_PROXIES = 1 if BEHIND_TLS_PROXY else 0
+
 # Personal API tokens expire this many days after they are made.
 API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
 LOGIN_URL = "login"
@@ -192,7 +237,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Response headers (core/middleware.py). Scripts only from our own static files: no

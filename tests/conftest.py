@@ -48,6 +48,16 @@ def client(client):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    # Throttle and lockout counts live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def imports_inline(settings):
     # The test's transaction is invisible to a child process: tests run import steps in
     # the caller (tests/imports/test_upload_limits.py drives the bounded worker itself).
