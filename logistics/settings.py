@@ -100,7 +100,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # AXES_HANDLER=axes.handlers.cache.AxesCacheHandler) and locks a username from an address
 # out after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -115,9 +115,15 @@ AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Password-reset mails per address and per e-mail address, per hour (accounts/views.py).
 PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 5)
 
-# --- API write throttles (accounts/api_support.py), "count/s|m|h|d"; empty turns one off.
-API_WRITE_RATE_PER_TOKEN = env_str("API_WRITE_RATE_PER_TOKEN", "120/m")
-API_WRITE_RATE_PER_ADDRESS = env_str("API_WRITE_RATE_PER_ADDRESS", "600/m")
+
+# --- API write throttles (accounts/api_support.py), "count/s|m|h|d"; "off" turns one off.
+def _rate(name: str, default: str) -> str:
+    value = env_str(name, default)
+    return "" if value == "off" else value
+
+
+API_WRITE_RATE_PER_TOKEN = _rate("API_WRITE_RATE_PER_TOKEN", "120/m")
+API_WRITE_RATE_PER_ADDRESS = _rate("API_WRITE_RATE_PER_ADDRESS", "600/m")
 
 # --- Cache: throttle and lockout counts. LocMem (one process) by default; CACHE_URL=
 # redis://host:6379/N in production so every app server shares the counts.

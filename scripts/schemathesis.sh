@@ -28,7 +28,7 @@ else
 fi
 export DEBUG=true
 # The fuzzer writes far faster than any person: the write throttles would answer 429 to it.
-export API_WRITE_RATE_PER_TOKEN="" API_WRITE_RATE_PER_ADDRESS=""
+export API_WRITE_RATE_PER_TOKEN=off API_WRITE_RATE_PER_ADDRESS=off
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo >/dev/null
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload >"$SCRATCH/server.log" 2>&1 &
