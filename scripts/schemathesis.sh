@@ -26,6 +26,10 @@ if [[ "$TARGET" == postgres://* || "$TARGET" == postgresql://* ]]; then
 else
     export DATABASE_URL="sqlite:///$SCRATCH/fuzz.sqlite3"
 fi
+SERVER=""
+# Installed before anything can fail (set -e): a failed migrate must not leave the scratch
+# database behind.
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; sleep 1; eval "$DROP_DB" || true; rm -rf "$SCRATCH"' EXIT
 export DEBUG=true
 # The fuzzer writes far faster than any person: the write throttles would answer 429 to it.
 export API_WRITE_RATE_PER_TOKEN=off API_WRITE_RATE_PER_ADDRESS=off
@@ -33,7 +37,6 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo >/dev/null
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload >"$SCRATCH/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; sleep 1; eval "$DROP_DB" || true; rm -rf "$SCRATCH"' EXIT
 for _ in $(seq 60); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/api/v1/health" && break; sleep 0.5; done
 
 status=0
