@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from accounts.api_support import Id, get_visible, responses
 from accounts.models import ApiToken
 from accounts.tokens import api_token_create, api_token_revoke
-from inventory.exceptions import NotPermitted
+from core.api import Id, get_visible, responses
+from core.exceptions import NotPermitted
 
 router = Router(tags=["tokens"])
 

@@ -4,10 +4,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from accounts.api_support import responses
+from core.api import responses
+from core.exceptions import ValidationFailed
 from dashboards.forms import EARLIEST, LATEST
 from dashboards.selectors import summary
-from inventory.exceptions import ValidationFailed
 
 router = Router(tags=["dashboards"])
 

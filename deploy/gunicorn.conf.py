@@ -1,4 +1,4 @@
-"""gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py logistics.wsgi`.
+"""gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
 
 Forwarded headers (X-Forwarded-Proto/-For) are believed only with BEHIND_TLS_PROXY=true, and
 then only from FORWARDED_ALLOW_IPS (the proxy's address, 127.0.0.1 by default). Without it

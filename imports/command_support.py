@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import DomainError
 from imports.importers.base import ImportContext, ImportOptions, Plan
 from imports.jobs import require_importer
 from imports.models import ImportJob, ImportStatus, RowStatus
 from imports.runner import ImportRefused, check, execute
 from imports.sheets import SheetError
 from imports.upload_limits import inspect_upload
-from inventory.exceptions import DomainError
 from inventory.models import Organisation, Site
 
 

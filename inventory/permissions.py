@@ -7,7 +7,7 @@ Staff and coordinators act for their own organisation's sites; administrators
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import NotPermitted
+from core.exceptions import NotPermitted
 from inventory.models import OrganisationMembership, Site
 
 User = AbstractBaseUser | AnonymousUser

@@ -18,7 +18,7 @@ from accounts.api_support import (
     TokenAuth,
     TokenWriteThrottle,
 )
-from inventory.exceptions import (
+from core.exceptions import (
     Conflict,
     DomainError,
     IllegalTransition,

@@ -10,7 +10,7 @@ import resource
 from celery import Celery
 from celery.signals import worker_process_init
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("logistics")
 app.config_from_object("django.conf:settings", namespace="CELERY")

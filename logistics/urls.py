@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import ThrottledPasswordResetView
-from logistics.api import api
-from logistics.pages.home import home
+from config.api import api
+from dashboards.home import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("", include("logistics.page_urls")),
+    path("", include("config.page_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import NotPermitted
+from core.exceptions import NotPermitted
 from inventory.permissions import User
 from supply_requests.models import (
     ACTIVE_STATUSES,

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0002_job_deliveries'),
+        ("imports", "0002_job_deliveries"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='retryable',
-            field=models.BooleanField(default=False, editable=False, verbose_name='may be retried'),
+            model_name="importjob",
+            name="retryable",
+            field=models.BooleanField(default=False, editable=False, verbose_name="may be retried"),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='step_started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='step started at'),
+            model_name="importjob",
+            name="step_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="step started at"),
         ),
     ]

@@ -29,71 +29,72 @@ def restore_append_only(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0004_balance_expiry'),
+        ("inventory", "0004_balance_expiry"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dailystockrollup',
-            name='dispatched',
-            field=models.PositiveBigIntegerField(default=0, verbose_name='dispatched (to served units)'),
+            model_name="dailystockrollup",
+            name="dispatched",
+            field=models.PositiveBigIntegerField(
+                default=0, verbose_name="dispatched (to served units)"
+            ),
         ),
         migrations.AlterField(
-            model_name='dailystockrollup',
-            name='on_hand',
-            field=models.BigIntegerField(default=0, verbose_name='on hand at the end of the day'),
+            model_name="dailystockrollup",
+            name="on_hand",
+            field=models.BigIntegerField(default=0, verbose_name="on hand at the end of the day"),
         ),
         migrations.AlterField(
-            model_name='dailystockrollup',
-            name='other_change',
-            field=models.BigIntegerField(default=0, verbose_name='other changes (signed)'),
+            model_name="dailystockrollup",
+            name="other_change",
+            field=models.BigIntegerField(default=0, verbose_name="other changes (signed)"),
         ),
         migrations.AlterField(
-            model_name='dailystockrollup',
-            name='received',
-            field=models.PositiveBigIntegerField(default=0, verbose_name='received (donations)'),
+            model_name="dailystockrollup",
+            name="received",
+            field=models.PositiveBigIntegerField(default=0, verbose_name="received (donations)"),
         ),
         migrations.AlterField(
-            model_name='donationline',
-            name='quantity',
-            field=models.PositiveBigIntegerField(verbose_name='quantity (base units)'),
+            model_name="donationline",
+            name="quantity",
+            field=models.PositiveBigIntegerField(verbose_name="quantity (base units)"),
         ),
         migrations.AlterField(
-            model_name='stockadjustment',
-            name='quantity',
-            field=models.BigIntegerField(verbose_name='quantity (signed)'),
+            model_name="stockadjustment",
+            name="quantity",
+            field=models.BigIntegerField(verbose_name="quantity (signed)"),
         ),
         migrations.AlterField(
-            model_name='stockbalance',
-            name='on_hand',
-            field=models.BigIntegerField(default=0, verbose_name='on hand'),
+            model_name="stockbalance",
+            name="on_hand",
+            field=models.BigIntegerField(default=0, verbose_name="on hand"),
         ),
         migrations.AlterField(
-            model_name='stockbalance',
-            name='reserved',
-            field=models.BigIntegerField(default=0, verbose_name='reserved'),
+            model_name="stockbalance",
+            name="reserved",
+            field=models.BigIntegerField(default=0, verbose_name="reserved"),
         ),
         migrations.AlterField(
-            model_name='stockcountline',
-            name='counted',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='counted'),
+            model_name="stockcountline",
+            name="counted",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="counted"),
         ),
         migrations.AlterField(
-            model_name='stockcountline',
-            name='expected',
-            field=models.BigIntegerField(blank=True, null=True, verbose_name='on hand when posted'),
+            model_name="stockcountline",
+            name="expected",
+            field=models.BigIntegerField(blank=True, null=True, verbose_name="on hand when posted"),
         ),
         migrations.AlterField(
-            model_name='stockmovement',
-            name='quantity',
-            field=models.BigIntegerField(verbose_name='quantity (signed, base units)'),
+            model_name="stockmovement",
+            name="quantity",
+            field=models.BigIntegerField(verbose_name="quantity (signed, base units)"),
         ),
         migrations.AlterField(
-            model_name='stocktransferline',
-            name='quantity',
-            field=models.PositiveBigIntegerField(verbose_name='quantity'),
+            model_name="stocktransferline",
+            name="quantity",
+            field=models.PositiveBigIntegerField(verbose_name="quantity"),
         ),
         migrations.RunPython(restore_append_only, migrations.RunPython.noop),
     ]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import Conflict, ValidationFailed
+from core.exceptions import Conflict, ValidationFailed
 from inventory.models import Donation, DonationLine, Donor, Item, ItemPack, Lot, MovementKind, Site
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import MovementSource, lock_balances, post_movement
