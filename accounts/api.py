@@ -3,12 +3,14 @@
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from accounts.models import ApiToken
 from accounts.tokens import api_token_create, api_token_revoke
 from core.api import Id, get_visible, responses
+from core.exceptions import NotPermitted
 
 router = Router(tags=["tokens"])
 
@@ -24,6 +26,7 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None
 
 
 class NewTokenOut(TokenOut):
@@ -37,6 +40,10 @@ def list_tokens(request: HttpRequest):
 
 @router.post("/tokens", response=responses({201: NewTokenOut}))
 def create_token(request: HttpRequest, payload: TokenIn):
+    """Make a token; only signed in (the browser session), never with another token — a
+    stolen token must not be able to outlive its own revocation through children."""
+    if getattr(request, "api_token", None) is not None:
+        raise NotPermitted(_("A token cannot make tokens: sign in to make one."))
     row, token = api_token_create(actor=request.auth, name=payload.name)
     return Status(201, {**TokenOut.from_orm(row).dict(), "token": token})
 

@@ -11,20 +11,73 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import SimpleRateThrottle
 
 from accounts.models import IdempotencyRecord
-from accounts.tokens import user_for_token
+from accounts.tokens import live_token, user_for_token
 from core.api import error_body
+
+
+class WriteThrottle(SimpleRateThrottle):
+    """Counts writes only (reads are cheap and cached by nobody's script); the rate is read
+    from settings on each call so a deployment (or a test) can change it. Counts live in
+    Django's cache: LocMem per process by default, shared Redis with CACHE_URL=redis://…"""
+
+    setting = ""
+
+    def __init__(self) -> None:
+        # Any valid rate: the real one is read on every call (an empty one turns it off).
+        super().__init__(rate=getattr(settings, self.setting) or "1/s")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        self.rate = getattr(settings, self.setting)
+        if not self.rate:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class TokenWriteThrottle(WriteThrottle):
+    """Per token (or per signed-in user for the browser session)."""
+
+    scope = "api-writes-token"
+    setting = "API_WRITE_RATE_PER_TOKEN"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        token = getattr(request, "api_token", None)
+        user = getattr(request, "user", None)
+        if token is not None:
+            ident = f"t{token.pk}"
+        elif user is not None and user.is_authenticated:
+            ident = f"u{user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AddressWriteThrottle(WriteThrottle):
+    """Per client address (the proxy's X-Forwarded-For hop only when NINJA_NUM_PROXIES says
+    a proxy is trusted): many tokens from one machine share one budget."""
+
+    scope = "api-writes-address"
+    setting = "API_WRITE_RATE_PER_ADDRESS"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer rlt_…` — a personal API token, for scripts."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        row = live_token(token)
+        if row is None:
+            return None
+        request.user = row.user
+        request.api_token = row  # a token may not mint tokens (accounts/api.py)
+        return row.user
 
 
 class BrowserSession(APIKeyCookie):

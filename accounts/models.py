@@ -22,6 +22,12 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Tokens die on their own: a forgotten one in an old script is not a key forever.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # The user's password as it was when the token was made (an HMAC of its hash, like the
+    # session's): a password change — by the user, a reset or an administrator — ends every
+    # token made before it, with no signal to forget.
+    password_mark = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("API token")

@@ -1,12 +1,18 @@
-"""Personal API tokens: made by a user for themselves, shown once, stored hashed, revocable."""
+"""Personal API tokens: made by a user for themselves, shown once, stored hashed, revocable.
+
+A token expires (API_TOKEN_LIFETIME_DAYS, 90 by default), dies with a password change, and
+cannot make further tokens: only a signed-in person can (see accounts/api.py)."""
 
 import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken
@@ -32,7 +38,12 @@ def api_token_create(*, actor: AbstractBaseUser, name: str) -> tuple[ApiToken, s
         raise ValidationFailed(_("Give the token a name, e.g. the script that will use it."))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
-        user=actor, name=name[:100], prefix=token[:12], digest=digest_of(token)
+        user=actor,
+        name=name[:100],
+        prefix=token[:12],
+        digest=digest_of(token),
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
+        password_mark=password_mark(actor),
     )
     return row, token
 
@@ -49,18 +60,37 @@ def api_token_revoke(*, actor: AbstractBaseUser, token: ApiToken) -> ApiToken:
     return token
 
 
-def user_for_token(token: str) -> AbstractBaseUser | None:
-    """The active user a live token belongs to, or None; notes when it was last used."""
+def password_mark(user: AbstractBaseUser) -> str:
+    """Changes whenever the user's password does (Django's session auth hash)."""
+    return user.get_session_auth_hash()
+
+
+def live_token(token: str) -> ApiToken | None:
+    """The token's row if it is live: not revoked, not expired, its user active and with
+    the same password as when it was made. Notes when it was last used."""
     if not token.startswith(TOKEN_PREFIX):
         return None
+    now = timezone.now()
     row = (
         ApiToken.objects.select_related("user")
         .filter(digest=digest_of(token), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            Q(expires_at__gt=now)
+            | Q(
+                expires_at__isnull=True,
+                created_at__gt=now - timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
+            )
+        )
         .first()
     )
-    if row is None:
+    if row is None or not constant_time_compare(row.password_mark, password_mark(row.user)):
         return None
-    now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    return row
+
+
+def user_for_token(token: str) -> AbstractBaseUser | None:
+    """The active user a live token belongs to, or None."""
+    row = live_token(token)
+    return row.user if row is not None else None

@@ -4,13 +4,22 @@ Authentication: a personal token (`Authorization: Bearer rlt_…`) or the browse
 CSRF. Every error has the shape `{"detail", "code"}`; a domain rule refused is never a 500.
 """
 
+import logging
+import uuid
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from accounts.api_support import BrowserSession, TokenAuth
+from accounts.api_support import (
+    AddressWriteThrottle,
+    BrowserSession,
+    TokenAuth,
+    TokenWriteThrottle,
+)
 from core.exceptions import (
+    Conflict,
     DomainError,
     IllegalTransition,
     InsufficientStock,
@@ -18,11 +27,14 @@ from core.exceptions import (
     ValidationFailed,
 )
 
+logger = logging.getLogger("logistics.api")
+
 api = NinjaAPI(
     title="Relief logistics tracker API",
     version="1",
     urls_namespace="api",
     auth=[TokenAuth(), BrowserSession()],
+    throttle=[TokenWriteThrottle(), AddressWriteThrottle()],
     description=(
         "Donations, stock, supply requests and distribution. / 捐赠、库存、物资申请与分发。\n\n"
         "Authenticate with `Authorization: Bearer <token>` (create one with "
@@ -37,6 +49,7 @@ _STATUS = {
     NotPermitted: 403,
     IllegalTransition: 409,
     InsufficientStock: 409,
+    Conflict: 409,
 }
 
 
@@ -77,11 +90,28 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {403: "permission_denied", 404: "not_found", 409: "conflict"}
-    return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+    codes = {403: "permission_denied", 404: "not_found", 409: "conflict", 429: "throttled"}
+    detail = str(exc)
+    if exc.status_code == 429:
+        detail = _("Too many changes in a short time; wait a minute and try again.")
+    return _error(request, exc.status_code, detail, codes.get(exc.status_code, "error"))
 
 
-@api.get("/health", auth=None, tags=["meta"])
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The last resort: still the JSON error shape, and an id to find the traceback by."""
+    error_id = uuid.uuid4().hex[:12]
+    logger.error("API error %s on %s %s", error_id, request.method, request.path, exc_info=exc)
+    return _error(
+        request,
+        500,
+        _("Something went wrong on our side (error %(id)s).") % {"id": error_id},
+        "server_error",
+        error_id=error_id,
+    )
+
+
+@api.api_operation(["GET", "HEAD"], "/health", auth=None, tags=["meta"])
 def health(request: HttpRequest) -> dict[str, str]:
     """Liveness probe for load balancers."""
     return {"status": "ok"}

@@ -5,6 +5,7 @@ DEBUG on. Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL=p
 and CELERY_BROKER_URL=redis://… . See README.md, "Configuration".
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "import_export",
     "accounts",
     "inventory",
@@ -60,10 +62,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RefuseControlCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     # Without a broker (embedded default) the alert checks run from page requests; with
     # beat it steps aside.
     "notifications.inprocess.InProcessChecksMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +111,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sign-in: django-axes counts failures (in the database, or the cache with
+# AXES_HANDLER=axes.handlers.cache.AxesCacheHandler) and locks a username from an address
+# out after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = env_str("AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+# Password-reset mails per address and per e-mail address, per hour (accounts/views.py).
+PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 5)
+
+
+# --- API write throttles (accounts/api_support.py), "count/s|m|h|d"; "off" turns one off.
+def _rate(name: str, default: str) -> str:
+    value = env_str(name, default)
+    return "" if value == "off" else value
+
+
+API_WRITE_RATE_PER_TOKEN = _rate("API_WRITE_RATE_PER_TOKEN", "120/m")
+API_WRITE_RATE_PER_ADDRESS = _rate("API_WRITE_RATE_PER_ADDRESS", "600/m")
+
+# --- Cache: throttle and lockout counts. LocMem (one process) by default; CACHE_URL=
+# redis://host:6379/N in production so every app server shares the counts.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("CACHE_URL must be locmem:// or redis://host:port/db")
+
+# Behind a TLS-terminating proxy (nginx → gunicorn): its X-Forwarded-Proto and the last
+# X-Forwarded-For hop are trusted; otherwise neither header means anything
+# (deploy/gunicorn.conf.py follows the same variable).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+NINJA_NUM_PROXIES = 1 if BEHIND_TLS_PROXY else 0
+
+# Personal API tokens expire this many days after they are made.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -160,6 +215,7 @@ INPROCESS_CHECKS = {
     "overdue_shipments": ("logistics.tasks.check_overdue_shipments", 0),
     "waiting_requests": ("supply_requests.tasks.check_waiting_requests", 0),
     "pending_emails": ("notifications.tasks.send_pending_emails", 0),
+    "import_sweep": ("imports.tasks.sweep_import_jobs", 5),
 }
 
 # --- Background checks and alerts: the beat schedule, every time a cron expression from a
@@ -199,7 +255,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_crontab("SCHEDULE_DAILY_ROLLUPS", "30 0 * * *"),
         "options": {"expires": 12 * _HOUR},
     },
+    "imports-sweep-stuck-jobs": {
+        "task": "imports.tasks.sweep_import_jobs",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
 }
+
+# --- Imports: every upload is inspected before it is read (imports/upload_limits.py) and
+# read outside the web request: by Celery when a broker is configured, else by a bounded
+# child process per job ("subprocess"). "inline" (tests only) runs in the caller.
+IMPORTS_WORKER = env_str("IMPORTS_WORKER", "subprocess" if CELERY_TASK_ALWAYS_EAGER else "celery")
+if IMPORTS_WORKER not in ("celery", "subprocess", "inline"):
+    raise ImproperlyConfigured("IMPORTS_WORKER must be celery, subprocess or inline")
+IMPORTS_MAX_FILE_BYTES = env_int("IMPORTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
+IMPORTS_TIME_LIMIT_SECONDS = env_int("IMPORTS_TIME_LIMIT_SECONDS", 15 * 60)
+IMPORTS_WORKER_MEMORY_MB = env_int("IMPORTS_WORKER_MEMORY_MB", 2048)
+# A job still checking/importing this long after its step started is stuck: swept.
+IMPORTS_STUCK_AFTER_SECONDS = env_int("IMPORTS_STUCK_AFTER_SECONDS", 2 * 15 * 60 + 120)
+# Hard address-space cap of each Celery pool process (0: none).
+CELERY_WORKER_MEMORY_CAP_MB = env_int("CELERY_WORKER_MEMORY_CAP_MB", 3072)
+# Restart a pool process after a task that left it above this (KiB): no slow creep.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)
 
 # A task held by a worker that died outright (not just its pool process) is redelivered after
 # this many seconds; it must exceed the longest task (imports).
@@ -234,8 +311,23 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Response headers (core/middleware.py). Scripts only from our own static files: no
+# page has an inline script or handler. Styles may be inline: Plotly writes its own.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

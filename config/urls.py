@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import ThrottledPasswordResetView
 from config.api import api
 from dashboards.home import home
 
@@ -10,6 +11,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the auth URLs: the same name and path, throttled.
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("imports/", include("imports.urls")),

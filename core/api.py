@@ -38,6 +38,7 @@ ERRORS: dict[int, type[Schema]] = {
     404: Error,
     409: Error,
     422: ValidationErrorOut,
+    429: Error,
 }
 
 

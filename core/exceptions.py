@@ -28,6 +28,12 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
+class Conflict(DomainError):
+    """The thing already exists (a receipt number used twice): 409, nothing written."""
+
+    code = "conflict"
+
+
 class NotPermitted(DomainError):
     code = "permission_denied"
     default_message = _("You may not do this.")

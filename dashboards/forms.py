@@ -1,6 +1,6 @@
 """The dashboard filters, read from (and kept in) the URL's query string."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,20 @@ from inventory.models import ItemCategory, Organisation
 
 # A wider range than this is refused: a year of days is already 365 points per series.
 MAX_RANGE_DAYS = 366
+
+# Dates outside this range are refused as a field error: the selectors add and subtract
+# days, and 0001-01-01 or 9999-12-31 would overflow Python's date into a 500.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def _sane_date(value: date) -> None:
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError(
+            _("Choose a date between %(start)s and %(end)s.")
+            % {"start": EARLIEST.isoformat(), "end": LATEST.isoformat()}
+        )
+
 
 FILTER_FIELDS = ("organisation", "district", "category", "date_from", "date_to")
 
@@ -30,10 +44,12 @@ class FilterForm(forms.Form):
     date_from = ISODateField(
         label=pgettext_lazy("date range", "From"),
         required=False,
+        validators=[_sane_date],
     )
     date_to = ISODateField(
         label=pgettext_lazy("date range", "To"),
         required=False,
+        validators=[_sane_date],
     )
 
     def __init__(self, data, *, scope: Scope, unit_page: bool = False) -> None:

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dashboards.figures.chinese import localise_for_chinese
+from dashboards.figures.common import figure_json
 from dashboards.forms import FilterForm
 from dashboards.registry import COORDINATOR_PAGE, FIGURES, STOCK_PAGE, UNIT_PAGE, FigureSpec
 from dashboards.selectors import WINDOW_DAYS, Scope, base_scope, narrow, waiting_requests
@@ -161,13 +162,13 @@ def _bad_filters(form: FilterForm) -> JsonResponse:
 
 @never_cache
 @require_safe
-def figure_json(request: HttpRequest, name: str) -> HttpResponse:
+def figure_view(request: HttpRequest, name: str) -> HttpResponse:
     """One figure, as Plotly JSON ({data, layout}), over the filters in the query string."""
     spec, scope, form = _figure(request, name)
     if form.errors:
         return _bad_filters(form)
     figure = localise_for_chinese(spec.draw(spec.load(scope), scope))
-    return HttpResponse(figure.to_json(), content_type="application/json")
+    return HttpResponse(figure_json(figure), content_type="application/json")
 
 
 def _cell(value: object) -> object:

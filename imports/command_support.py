@@ -18,6 +18,7 @@ from imports.jobs import require_importer
 from imports.models import ImportJob, ImportStatus, RowStatus
 from imports.runner import ImportRefused, check, execute
 from imports.sheets import SheetError
+from imports.upload_limits import inspect_upload
 from inventory.models import Organisation, Site
 
 
@@ -112,6 +113,9 @@ class ImportCommand(BaseCommand):
         )
         try:
             require_importer(actor, self.kind, organisation, site)
+            # The command reads in its own process, but the same bounds hold: a bomb file
+            # would take the machine the command runs on.
+            inspect_upload(content, path.name)
             context = ImportContext(
                 actor=actor,
                 kind=self.kind,

@@ -2,13 +2,16 @@
 run (write). Pages, tasks and commands call these; the rules of who may import what live
 in `require_importer`.
 
-Large files (`IMPORTS_ASYNC_ROWS`, 50,000 rows by default) are checked and run by Celery
-tasks queued after commit; smaller ones in the request that asked.
+Every upload is inspected (`imports.upload_limits`) before it is kept, and every check and
+run happens outside the web request: in a Celery task with time and memory limits, or —
+the embedded default, no broker — in a bounded worker process (`imports.worker`). A sheet
+that still kills its worker only ends its own job; `job_sweep` fails jobs stuck past the
+time limit so they can be retried.
 """
 
 import hashlib
-import io
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,18 +21,16 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError, NotPermitted, ValidationFailed
 from imports.importers.base import ImportContext, ImportOptions
-from imports.models import ImportJob, ImportKind, ImportStatus
+from imports.models import ImportedRow, ImportJob, ImportKind, ImportStatus
 from imports.runner import ImportRefused, check, execute, importer_for
 from imports.sheets import SheetError
+from imports.upload_limits import inspect_upload
 from inventory.models import Organisation, Site
 from inventory.permissions import organisation_ids_for
 from inventory.selectors import sites_for
 from supply_requests.roles import roles_for
 
 logger = logging.getLogger(__name__)
-
-ASYNC_ROWS: int = getattr(settings, "IMPORTS_ASYNC_ROWS", 50_000)
-MAX_FILE_BYTES: int = getattr(settings, "IMPORTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
 
 
 def require_importer(
@@ -59,21 +60,6 @@ def require_importer(
         raise NotPermitted(_("Only community workers may import their units' requests."))
 
 
-def estimate_rows(content: bytes, file_name: str) -> int:
-    """Rows in the file without reading it all (decides whether Celery takes it)."""
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True)
-            rows = max((sheet.max_row or 0) for sheet in workbook.worksheets)
-            workbook.close()
-            return rows
-        except Exception:  # an unreadable workbook is reported properly by the check
-            return 0
-    return content.count(b"\n") + 1
-
-
 def job_create(
     *,
     actor: AbstractBaseUser,
@@ -90,12 +76,10 @@ def job_create(
     if importer_for(kind).needs_site and site is not None:
         organisation = organisation or site.organisation
     require_importer(actor, kind, organisation, site)
-    if not content:
-        raise ValidationFailed(_("The file is empty."))
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationFailed(
-            _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // 1024 // 1024}
-        )
+    try:
+        rows = inspect_upload(content, file_name)
+    except SheetError as error:
+        raise ValidationFailed(str(error)) from error
     return ImportJob.objects.create(
         kind=kind,
         organisation=organisation,
@@ -105,12 +89,9 @@ def job_create(
         file_sha256=hashlib.sha256(content).hexdigest(),
         content=content,
         options=(options or ImportOptions()).as_json(),
-        rows_total=estimate_rows(content, file_name),
+        rows_total=rows,
+        step_started_at=timezone.now(),
     )
-
-
-def is_large(job: ImportJob) -> bool:
-    return job.rows_total >= ASYNC_ROWS
 
 
 class Progress:
@@ -205,6 +186,15 @@ def job_fail(job: ImportJob, error: str) -> ImportJob:
     return _finish(job, ImportStatus.FAILED, error=error)
 
 
+def _unreadable(job: ImportJob, error: BaseException) -> ImportJob:
+    """Any other exception of a reader or importer: the job fails saying so, never hangs."""
+    logger.exception("import job %s failed", job.pk)
+    message = _("The file could not be read (%(error)s); nothing was imported.") % {
+        "error": str(error)[:300] or type(error).__name__
+    }
+    return _finish(job, ImportStatus.FAILED, error=message)
+
+
 def job_check(job: ImportJob) -> ImportJob:
     """The preview: every row's outcome and the totals, nothing written. READY, or FAILED
     when the file cannot be read at all."""
@@ -214,6 +204,8 @@ def job_check(job: ImportJob) -> ImportJob:
         plan = check(job.content, context_for(job, progress))
     except (SheetError, DomainError) as error:
         return _finish(job, ImportStatus.FAILED, error=str(error))
+    except Exception as error:  # whatever a damaged file makes a reader raise
+        return _unreadable(job, error)
     finally:
         progress.close()
     _note_previous_import(job, plan)
@@ -224,15 +216,23 @@ def job_start(job: ImportJob) -> bool:
     """Claim a checked job for importing; False if it was not ready or someone else already
     confirmed it (the conditional update's row count says who won)."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
-        status=ImportStatus.IMPORTING, rows_done=0, deliveries=0
+        status=ImportStatus.IMPORTING, rows_done=0, deliveries=0, step_started_at=timezone.now()
     )
     return claimed == 1
 
 
+def _already_written(job: ImportJob) -> bool:
+    """The import's transaction committed (its rows carry this job) even if the worker died
+    before it could say so: running it again would write nothing, so it is done."""
+    return ImportedRow.objects.filter(job_id=job.pk).exists()
+
+
 def job_run(job: ImportJob) -> ImportJob:
     """Import a claimed job in one transaction: DONE, or FAILED with the reason and nothing
-    written."""
+    written. A second delivery of a run whose transaction committed writes nothing again."""
     job.refresh_from_db()
+    if _already_written(job):
+        return _finish(job, ImportStatus.DONE)
     job.content = bytes(job.content)
     progress = Progress(job, 2 * max(job.rows_total, 1))
     try:
@@ -257,22 +257,84 @@ def job_run(job: ImportJob) -> ImportJob:
     return _finish(job, ImportStatus.DONE, plan)
 
 
-def job_queue_check(job: ImportJob) -> None:
-    """Check now, or — for a large file — in a Celery task once this transaction commits."""
-    if is_large(job):
-        # Imported here: the tasks module imports this one.
-        from imports.tasks import check_import
+def _dispatch(job_id: int, step: str) -> None:
+    """Hand a step to whoever runs imports here, once the job is committed."""
+    worker = settings.IMPORTS_WORKER
+    if worker == "inline":  # tests only: the test's own transaction is not visible elsewhere
+        from imports.tasks import check_import, run_import
 
-        transaction.on_commit(lambda: check_import.delay(job.pk))
+        (check_import if step == ImportStatus.CHECKING else run_import)(job_id)
+    elif worker == "celery":
+        from imports.tasks import check_import, run_import
+
+        task = check_import if step == ImportStatus.CHECKING else run_import
+        transaction.on_commit(lambda: task.delay(job_id))
     else:
-        job_check(job)
+        from imports.worker import submit
+
+        transaction.on_commit(lambda: submit(job_id, step))
+
+
+def job_queue_check(job: ImportJob) -> None:
+    """Queue the check (preview) of an uploaded job; never read in the caller's thread."""
+    _dispatch(job.pk, ImportStatus.CHECKING)
 
 
 def job_queue_run(job: ImportJob) -> None:
-    if is_large(job):
-        # Imported here: the tasks module imports this one.
-        from imports.tasks import run_import
+    """Queue the run of a claimed (`job_start`) job."""
+    _dispatch(job.pk, ImportStatus.IMPORTING)
 
-        transaction.on_commit(lambda: run_import.delay(job.pk))
-    else:
-        job_run(job)
+
+def job_sweep(*, older_than: timedelta | None = None) -> list[int]:
+    """End every job whose step started longer ago than the limit and is still running —
+    its worker died or its message was lost. A run whose transaction committed is DONE; any
+    other stuck job FAILS with the reason, and may be retried (`job_retry`). The ids ended."""
+    limit = older_than or timedelta(seconds=settings.IMPORTS_STUCK_AFTER_SECONDS)
+    cutoff = timezone.now() - limit
+    ended = []
+    stuck = ImportJob.objects.filter(
+        status__in=(ImportStatus.CHECKING, ImportStatus.IMPORTING), step_started_at__lt=cutoff
+    ).values_list("pk", "status")
+    for pk, status in stuck:
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(of=("self",))
+                .filter(pk=pk, status=status, step_started_at__lt=cutoff)
+                .first()
+            )
+            if job is None:  # it finished meanwhile
+                continue
+            if status == ImportStatus.IMPORTING and _already_written(job):
+                _finish(job, ImportStatus.DONE)
+            else:
+                _finish(
+                    job,
+                    ImportStatus.FAILED,
+                    error=_(
+                        "The import stopped without finishing (its worker was stopped or ran "
+                        "out of time); nothing was imported. You may try it again."
+                    ),
+                )
+                ImportJob.objects.filter(pk=pk).update(retryable=True)
+        ended.append(pk)
+    return ended
+
+
+def job_retry(job: ImportJob, *, actor: AbstractBaseUser) -> bool:
+    """Check a swept job again from the start (the preview, then a fresh confirm). Only its
+    uploader may; False if it is not a swept job. Exactly once holds because a confirmed
+    run's rows carry fingerprints the database keeps unique."""
+    if job.created_by_id != actor.pk:
+        return False
+    again = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED, retryable=True).update(
+        status=ImportStatus.CHECKING,
+        retryable=False,
+        error="",
+        deliveries=0,
+        rows_done=0,
+        finished_at=None,
+        step_started_at=timezone.now(),
+    )
+    if again:
+        job_queue_check(job)
+    return again == 1

@@ -69,6 +69,10 @@ class ImportJob(models.Model):
     # that kills its worker (out of memory, say) is delivered again; `imports.tasks` fails
     # the job after a few rather than letting it take every worker down in turn.
     deliveries = models.PositiveSmallIntegerField(_("task deliveries"), default=0, editable=False)
+    # When the current step (check or import) last started: a job still running long after
+    # is stuck (its worker died), and the sweeper ends it so it can be retried.
+    step_started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
+    retryable = models.BooleanField(_("may be retried"), default=False, editable=False)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -7,13 +7,19 @@ Tasks are acknowledged late (settings), so one whose worker dies is delivered ag
 delivery is counted on the job; after MAX_DELIVERIES the job fails with its reason instead of
 running again — a sheet that kills its worker would otherwise take every worker down in
 turn. The import itself is one transaction, so a killed run has written nothing.
+
+Each task has a soft and a hard time limit (IMPORTS_TIME_LIMIT_SECONDS); the worker
+processes' memory is capped in `logistics/celery.py`. `sweep_import_jobs` (beat) ends jobs
+stuck past the limit.
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imports.jobs import job_check, job_fail, job_run
+from imports.jobs import job_check, job_fail, job_run, job_sweep
 from imports.models import ImportJob, ImportStatus
 
 MAX_DELIVERIES = 3
@@ -22,7 +28,7 @@ MAX_DELIVERIES = 3
 def _deliver(job_id: int, step: str) -> ImportJob | None:
     """Count this delivery of a job's step; the job, if that step should run now."""
     counted = ImportJob.objects.filter(pk=job_id, status=step).update(
-        deliveries=F("deliveries") + 1
+        deliveries=F("deliveries") + 1, step_started_at=timezone.now()
     )
     job = ImportJob.objects.get(pk=job_id)
     if not counted:  # done, failed, or the step already finished: nothing to do
@@ -37,7 +43,13 @@ def _deliver(job_id: int, step: str) -> ImportJob | None:
     return job
 
 
-@shared_task
+_LIMITS = {
+    "soft_time_limit": settings.IMPORTS_TIME_LIMIT_SECONDS,
+    "time_limit": settings.IMPORTS_TIME_LIMIT_SECONDS + 30,
+}
+
+
+@shared_task(**_LIMITS)
 def check_import(job_id: int) -> str:
     job = _deliver(job_id, ImportStatus.CHECKING)
     if job is None:
@@ -45,9 +57,14 @@ def check_import(job_id: int) -> str:
     return job_check(job).status
 
 
-@shared_task
+@shared_task(**_LIMITS)
 def run_import(job_id: int) -> str:
     job = _deliver(job_id, ImportStatus.IMPORTING)
     if job is None:
         return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
     return job_run(job).status
+
+
+@shared_task
+def sweep_import_jobs() -> int:
+    return len(job_sweep())

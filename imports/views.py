@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import DomainError, NotPermitted
 from imports.exports import EXPORTS, FORMATS, response
 from imports.forms import UploadForm, kinds_for
-from imports.jobs import job_create, job_queue_check, job_queue_run, job_start
+from imports.jobs import job_create, job_queue_check, job_queue_run, job_retry, job_start
 from imports.models import ImportJob, ImportStatus, RowStatus
 from imports.selectors import jobs_for, to_review
 
@@ -92,6 +92,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "quantities": sorted((totals.get("quantities") or {}).items()),
         "running": not _status(job)["finished"],
         "may_confirm": job.status == ImportStatus.READY and job.created_by_id == request.user.pk,
+        "may_retry": job.retryable and job.created_by_id == request.user.pk,
         "has_errors": bool(totals.get("error")),
         "to_import": totals.get("new", 0) + totals.get("merged", 0),
     }
@@ -123,6 +124,16 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This import has already been confirmed."))
         return redirect("imports:job", pk=job.pk)
     job_queue_run(job)
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a job the sweeper ended (its worker died) again, from the start."""
+    job = get_object_or_404(jobs_for(request.user), pk=pk)
+    if not job_retry(job, actor=request.user):
+        raise Http404
     return redirect("imports:job", pk=job.pk)
 
 

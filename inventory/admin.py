@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin, ImportMixin
 
 from inventory import models, resources
+from inventory.permissions import may_curate_catalogue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -74,6 +75,14 @@ class AliasInline(admin.TabularInline):
 @admin.register(models.Item)
 class ItemAdmin(ImportExportModelAdmin):
     resource_classes = [resources.ItemResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # Adding items needs only add_item; changing existing ones is the curator's.
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "curator": may_curate_catalogue(request.user),
+        }
+
     list_display = ["code", "name_zh", "name_en", "category", "base_unit", "standard"]
     list_filter = ["category", "expiry_tracked", "needs_review"]
     search_fields = ["code", "name_zh", "name_en", "aliases__alias"]

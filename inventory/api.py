@@ -19,7 +19,6 @@ from inventory import schemas
 from inventory.models import (
     Donation,
     DonationLine,
-    Donor,
     Item,
     ItemCategory,
     Lot,
@@ -28,7 +27,7 @@ from inventory.models import (
     Site,
     StockMovement,
 )
-from inventory.selectors import balances_for, sites_for
+from inventory.selectors import balances_for, donors_for, sites_for
 from inventory.services import (
     DonationLineInput,
     TransferLineInput,
@@ -104,7 +103,7 @@ def create_donation(
     site = visible_site(request, payload.site)
     items = items_by_code({line.item for line in payload.lines})
     if isinstance(payload.donor, int):
-        donor = get_object_or_404(Donor, pk=payload.donor)
+        donor = get_object_or_404(donors_for(request.auth), pk=payload.donor)
     else:
         donor = payload.donor
     donation = donation_receive(
@@ -214,7 +213,11 @@ def create_transfer(
     """Move unreserved stock of one or more lots from one of your sites to another."""
     from_site = visible_site(request, payload.from_site)
     to_site = visible_site(request, payload.to_site)
-    lots = Lot.objects.in_bulk({line.lot for line in payload.lines})
+    # Only lots held at the sending site (one of the caller's): another organisation's lot id
+    # is unknown here, so no error can describe it.
+    lots = Lot.objects.filter(balances__site=from_site).in_bulk(
+        {line.lot for line in payload.lines}
+    )
     missing = sorted({line.lot for line in payload.lines} - set(lots))
     if missing:
         raise ValidationFailed(_("Unknown lot(s): %(ids)s") % {"ids": ", ".join(map(str, missing))})

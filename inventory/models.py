@@ -212,7 +212,7 @@ class Donation(models.Model):
 class DonationLine(models.Model):
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="lines")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(_("quantity (base units)"))
+    quantity = models.PositiveBigIntegerField(_("quantity (base units)"))
     pack_name = models.CharField(_("pack"), max_length=20, blank=True)
     pack_count = models.PositiveIntegerField(_("number of packs"), null=True, blank=True)
     batch = models.CharField(_("batch"), max_length=60, blank=True)
@@ -287,7 +287,7 @@ class StockAdjustment(models.Model):
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
-    quantity = models.IntegerField(_("quantity (signed)"))
+    quantity = models.BigIntegerField(_("quantity (signed)"))
     reason = models.CharField(_("reason"), max_length=20, choices=AdjustmentReason.choices)
     note = models.TextField(_("note"), blank=True)
     count = models.ForeignKey(
@@ -334,7 +334,7 @@ class StockTransfer(models.Model):
 class StockTransferLine(models.Model):
     transfer = models.ForeignKey(StockTransfer, on_delete=models.PROTECT, related_name="lines")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveBigIntegerField(_("quantity"))
 
     class Meta:
         constraints = [
@@ -384,8 +384,8 @@ class StockCount(models.Model):
 class StockCountLine(models.Model):
     count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
-    expected = models.IntegerField(_("on hand when posted"), null=True, blank=True)
-    counted = models.PositiveIntegerField(_("counted"), null=True, blank=True)
+    expected = models.BigIntegerField(_("on hand when posted"), null=True, blank=True)
+    counted = models.PositiveBigIntegerField(_("counted"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -418,7 +418,7 @@ class StockMovement(models.Model):
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="movements")
     # Denormalised from the lot so ledger reports group by item without a join.
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="movements")
-    quantity = models.IntegerField(_("quantity (signed, base units)"))
+    quantity = models.BigIntegerField(_("quantity (signed, base units)"))
     kind = models.CharField(_("kind"), max_length=20, choices=MovementKind.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -481,8 +481,8 @@ class StockBalance(models.Model):
     # changes. Reading the shelves by expiry then needs no look-up per lot, which at 10,000
     # lots on an organisation's shelves was most of a dashboard read (`bench.dashboards`).
     expiry = models.DateField(_("expiry"), null=True, blank=True, editable=False)
-    on_hand = models.IntegerField(_("on hand"), default=0)
-    reserved = models.IntegerField(_("reserved"), default=0)
+    on_hand = models.BigIntegerField(_("on hand"), default=0)
+    reserved = models.BigIntegerField(_("reserved"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -535,12 +535,12 @@ class DailyStockRollup(models.Model):
     day = models.DateField(_("day"))
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    received = models.PositiveIntegerField(_("received (donations)"), default=0)
-    dispatched = models.PositiveIntegerField(_("dispatched (to served units)"), default=0)
+    received = models.PositiveBigIntegerField(_("received (donations)"), default=0)
+    dispatched = models.PositiveBigIntegerField(_("dispatched (to served units)"), default=0)
     # Transfers, adjustments, write-offs and returns, signed: on_hand of the day before +
     # received − dispatched + other_change = on_hand.
-    other_change = models.IntegerField(_("other changes (signed)"), default=0)
-    on_hand = models.IntegerField(_("on hand at the end of the day"), default=0)
+    other_change = models.BigIntegerField(_("other changes (signed)"), default=0)
+    on_hand = models.BigIntegerField(_("on hand at the end of the day"), default=0)
 
     class Meta:
         verbose_name = _("daily stock roll-up")

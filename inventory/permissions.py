@@ -37,3 +37,10 @@ def require_site_manager(user: User, site: Site) -> None:
             _("You may not change stock at %(site)s: it belongs to another organisation.")
             % {"site": site.name}
         )
+
+
+def may_curate_catalogue(user: User) -> bool:
+    """The item catalogue is shared by every organisation: anyone on staff may propose new
+    items and aliases, but only administrators and catalogue curators (the `change_item`
+    permission, given in the admin) change an item that exists."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("inventory.change_item"))

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet, Sum
 
-from inventory.models import Donation, Site, StockBalance, StockMovement
+from inventory.models import Donation, Donor, Site, StockBalance, StockMovement
 from inventory.permissions import User, organisation_ids_for
 
 
@@ -62,6 +62,16 @@ def sites_for(user: User) -> QuerySet[Site]:
     if user.is_authenticated and user.is_superuser:
         return Site.objects.all()
     return Site.objects.filter(organisation_id__in=organisation_ids_for(user))
+
+
+def donors_for(user: User) -> QuerySet[Donor]:
+    """Donors the user may name by id: those who gave to one of the user's organisations,
+    and new ones nobody has received from yet. A donor known only to another organisation
+    answers 404, never its name."""
+    if user.is_authenticated and user.is_superuser:
+        return Donor.objects.all()
+    ours = Donation.objects.filter(organisation_id__in=organisation_ids_for(user))
+    return Donor.objects.filter(Q(pk__in=ours.values("donor_id")) | Q(donations__isnull=True))
 
 
 def balances_for(user: User) -> QuerySet[StockBalance]:

@@ -2,7 +2,7 @@
 stock back (cancel, close). Thin: parse, call the service, shape the answer."""
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Header, Router
@@ -35,7 +35,7 @@ from logistics.services import (
 )
 from supply_requests.api import request_out
 from supply_requests.schemas import NoteIn, ReasonIn, RequestOut
-from supply_requests.selectors import units_for
+from supply_requests.selectors import units_for, unknown_lines_for_coordinator
 
 router = Router(tags=["distribution"])
 
@@ -88,6 +88,8 @@ def commit_allocations(
 ):
     """Reserve stock (first expiry first out) for request lines: all of it or nothing."""
     sites = {code: visible_site(request, code) for code in {a.site for a in payload.allocations}}
+    if unknown_lines_for_coordinator(request.auth, (a.request_line for a in payload.allocations)):
+        raise Http404
     created = allocation_commit(
         actor=request.auth,
         allocations=[

@@ -87,10 +87,11 @@ class ServedUnitResource(SafeResource):
 
     def before_import_row(self, row, **kwargs):
         if self.organisation is not None:
-            codes = [code for code in str(row.get("served_by") or "").split(";") if code]
-            if self.organisation.code not in codes:
-                codes.append(self.organisation.code)
-            row["served_by"] = ";".join(codes)
+            # An organisation's import names only itself as serving: it may not sign another
+            # organisation up for a unit (nor make its units visible to another's workers).
+            codes = {code.strip() for code in str(row.get("served_by") or "").split(";")}
+            self._foreign_served_by = bool(codes - {"", self.organisation.code})
+            row["served_by"] = self.organisation.code
 
     def import_instance(self, instance, row, **kwargs):
         existing = instance.pk is not None
@@ -104,6 +105,17 @@ class ServedUnitResource(SafeResource):
             errors["served_by"] = _(
                 "%(unit)s is served by other organisations; ask them or an administrator."
             ) % {"unit": instance.name}
+        if self.organisation is not None:
+            if getattr(self, "_foreign_served_by", False):
+                errors["served_by"] = _("An import may only name your own organisation as serving.")
+            # Only inside the importer's own tree: a parent it does not serve would put the
+            # unit (and its requests) under another organisation's unit.
+            if (
+                instance.parent is not None
+                and instance.parent.pk is not None
+                and not instance.parent.organisations.filter(pk=self.organisation.pk).exists()
+            ):
+                errors["parent"] = _("The parent unit must be one your organisation serves.")
         node, seen = instance.parent, {instance.pk, None} if existing else {None}
         while node is not None:
             if node.pk in seen or node.code == instance.code:

@@ -1,11 +1,12 @@
 """Reads of requests and served units, already scoped to the user who asks."""
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.exceptions import NotPermitted
 from inventory.models import OrganisationRole
 from inventory.permissions import User
 from notifications.selectors import organisation_members
@@ -37,6 +38,22 @@ def coordinated_units(user: User) -> QuerySet[ServedUnit]:
     if roles.is_admin:
         return ServedUnit.objects.all()
     return ServedUnit.objects.filter(organisations__in=roles.coordinator_organisation_ids)
+
+
+def unknown_lines_for_coordinator(user: User, line_ids: Iterable[int]) -> list[int]:
+    """Of these request-line ids, those the user does not coordinate (or that do not
+    exist): a commit naming one answers 404, never the other organisation's unit. Someone
+    who coordinates nowhere is refused for the role itself, naming nothing."""
+    roles = roles_for(user)
+    if not (roles.is_admin or roles.is_coordinator):
+        raise NotPermitted(_("Only coordinators may allocate stock."))
+    wanted = set(line_ids)
+    known = set(
+        SupplyRequestLine.objects.filter(
+            pk__in=wanted, request__served_unit__in=coordinated_units(user)
+        ).values_list("pk", flat=True)
+    )
+    return sorted(wanted - known)
 
 
 def requests_for(user: User) -> QuerySet[SupplyRequest]:

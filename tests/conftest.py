@@ -88,6 +88,23 @@ def no_inprocess_checks(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    # Throttle and lockout counts live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def imports_inline(settings):
+    # The test's transaction is invisible to a child process: tests run import steps in
+    # the caller (tests/imports/test_upload_limits.py drives the bounded worker itself).
+    settings.IMPORTS_WORKER = "inline"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.2 s per user; tests prove roles, not the hash's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,10 @@
 """What every figure shares: labels in the reader's language, colours, the base layout."""
 
+import html
+import json
+
+import plotly.graph_objects as go
+import plotly.utils
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -76,3 +81,59 @@ def no_data_note() -> dict:
 
 def rows_height(rows: int, *, per_row: int = 22, base: int = 160, minimum: int = 320) -> int:
     return max(minimum, base + per_row * rows)
+
+
+# Trace attributes that carry names from the database (items, sites, units, donors). Plotly
+# renders a small HTML subset (<a href>, <b>, <br>) in text, so a name like
+# `<a href="https://evil">` would be a live link on every reader's dashboard. Templates
+# ("hovertemplate") are ours and keep their markup; what they pull in (%{y}, %{customdata})
+# is escaped here.
+_DATA_TEXT = frozenset(
+    {
+        "x",
+        "y",
+        "z",
+        "labels",
+        "text",
+        "hovertext",
+        "customdata",
+        "name",
+        "ids",
+        "label",
+        "parents",
+        "ticktext",
+        "legendgrouptitle",
+    }
+)
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list | tuple):
+        return [_escaped(item) for item in value]
+    return value
+
+
+def _escape_traces(node: object, *, text: bool = False) -> object:
+    if isinstance(node, dict):
+        return {
+            key: _escape_traces(value, text=text or key in _DATA_TEXT)
+            if key not in ("hovertemplate", "texttemplate", "type")
+            else value
+            for key, value in node.items()
+        }
+    if isinstance(node, list | tuple):
+        return [_escape_traces(item, text=text) for item in node]
+    return _escaped(node) if text else node
+
+
+def figure_json(figure: go.Figure) -> str:
+    """The figure as Plotly JSON with every database-sourced string HTML-escaped."""
+    plain = figure.to_plotly_json()
+    plain["data"] = _escape_traces(plain.get("data", []))
+    layout = plain.get("layout", {})
+    for axis in [key for key in layout if key.startswith(("xaxis", "yaxis"))]:
+        if "ticktext" in layout[axis]:
+            layout[axis]["ticktext"] = _escaped(list(layout[axis]["ticktext"]))
+    return json.dumps(plain, cls=plotly.utils.PlotlyJSONEncoder)

@@ -29,6 +29,7 @@ from imports.models import ImportKind
 from imports.normalise import match_key, parse_pack_spec, same_unit
 from imports.sheets import Sheet, SheetRow
 from inventory.models import ItemCategory, Site
+from inventory.permissions import may_curate_catalogue
 from inventory.resources import ItemResource, SiteResource
 from supply_requests.resources import ServedUnitResource, parents_first
 
@@ -132,7 +133,7 @@ class ItemImporter(ResourceImporter):
     data_fields = ("code", "name_zh")
 
     def resource(self, context):
-        return ItemResource()
+        return ItemResource(curator=may_curate_catalogue(context.actor))
 
     def describe(self, row: SheetRow) -> str:
         return row.get("name_zh")

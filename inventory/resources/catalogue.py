@@ -76,13 +76,29 @@ class ItemResource(SafeResource):
             aliases = [alias for alias in aliases if alias not in known]
         return packs, aliases
 
+    # What a curator alone may change on an item that exists (the catalogue is shared by
+    # every organisation: one's edit shows on every other's pages and dashboards).
+    CURATED = ("name_zh", "name_en", "category", "base_unit", "standard", "expiry_tracked")
+
+    def __init__(self, *, curator: bool = False, **kwargs) -> None:
+        self.curator = curator
+        super().__init__(**kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         old_unit = instance.base_unit if instance.pk else None
+        before = {name: getattr(instance, name) for name in self.CURATED} if instance.pk else None
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if before is not None and not self.curator:
+            changed = [name for name, value in before.items() if getattr(instance, name) != value]
+            if changed or self._missing_extras_safe(instance, row)[0]:
+                errors["code"] = _(
+                    "%(code)s is already in the shared catalogue: only a catalogue curator may "
+                    "change it. You may add aliases, or propose a new item under a new code."
+                ) % {"code": instance.code}
         if (
             old_unit
             and instance.base_unit != old_unit
@@ -103,6 +119,12 @@ class ItemResource(SafeResource):
             }
         if errors:
             raise ValidationError(errors)
+
+    def _missing_extras_safe(self, item: Item, row) -> tuple[list[tuple[str, int]], list[str]]:
+        try:
+            return self._missing_extras(item, row)
+        except ValueError:
+            return [], []
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not import_validation_errors and any(self._missing_extras(instance, row)):

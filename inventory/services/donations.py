@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exceptions import ValidationFailed
+from core.exceptions import Conflict, ValidationFailed
 from inventory.models import Donation, DonationLine, Donor, Item, ItemPack, Lot, MovementKind, Site
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import MovementSource, lock_balances, post_movement
@@ -94,15 +94,35 @@ def donation_receive(
     if received_at > timezone.localdate():
         raise ValidationFailed(_("The received date cannot be in the future."))
     converted = [(line, *base_quantity(line)) for line in lines]
-    donation = Donation.objects.create(
-        organisation_id=site.organisation_id,
-        site=site,
-        donor=donor_for(donor),
-        received_at=received_at,
-        reference=reference.strip(),
-        note=note,
-        recorded_by=actor,
-    )
+    reference = reference.strip()
+    if (
+        reference
+        and Donation.objects.filter(
+            organisation_id=site.organisation_id, reference=reference
+        ).exists()
+    ):
+        raise Conflict(
+            _("Receipt number %(ref)s is already recorded; the same goods are not received twice.")
+            % {"ref": reference}
+        )
+    try:
+        # A savepoint: two people recording the same receipt at once meet the unique
+        # constraint, and the loser gets the same 409 as above, not a 500.
+        with transaction.atomic():
+            donation = Donation.objects.create(
+                organisation_id=site.organisation_id,
+                site=site,
+                donor=donor_for(donor),
+                received_at=received_at,
+                reference=reference,
+                note=note,
+                recorded_by=actor,
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            _("Receipt number %(ref)s is already recorded; the same goods are not received twice.")
+            % {"ref": reference}
+        ) from error
     for line, quantity, pack_count in converted:
         _receive_line(donation, line, quantity, pack_count, actor, occurred_at)
     return donation

@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -37,7 +39,7 @@ from logistics.services import (
     shipment_dispatch,
 )
 from supply_requests.roles import roles_for
-from supply_requests.selectors import coordinated_units
+from supply_requests.selectors import coordinated_units, unknown_lines_for_coordinator
 
 
 def _require_coordinator(request: HttpRequest) -> None:
@@ -93,20 +95,31 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     sites = {s.code: s for s in sites_for(request.user)}
     picks: list[AllocationInput] = []
+    back = _back(request)
     for key, raw in request.POST.items():
         if not key.startswith("qty-"):
             continue
-        _prefix, line_id, site_code = key.split("-", 2)
+        parts = key.split("-", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in sites:
+            # A field this page never renders: a forged or garbled form, not a quantity.
+            return HttpResponse(
+                _("Unknown field %(key)s.") % {"key": key[:40]},
+                status=422,
+                content_type="text/plain",
+            )
+        _prefix, line_id, site_code = parts
         try:
             quantity = parse_quantity(raw or "0", min_value=0)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
-            return redirect(request.POST.get("back") or "pages:shortages")
-        if quantity > 0 and site_code in sites and line_id.isdigit():
+            return redirect(back)
+        if quantity > 0:
             picks.append(AllocationInput(int(line_id), sites[site_code], quantity))
     if not picks:
         messages.error(request, _("Nothing to allocate."))
-        return redirect(request.POST.get("back") or "pages:shortages")
+        return redirect(back)
+    if unknown_lines_for_coordinator(request.user, (p.request_line_id for p in picks)):
+        raise Http404
     try:
         created = allocation_commit(actor=request.user, allocations=picks)
         messages.success(request, _reserved_message(created, {p.request_line_id for p in picks}))
@@ -115,7 +128,17 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
         raise Http404 from exc
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("back") or "pages:shortages")
+        return redirect(back)
+
+
+def _back(request: HttpRequest) -> str:
+    """Where the plan page came from, if that is one of our own pages; else the shortages."""
+    back = request.POST.get("back", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse("pages:shortages")
 
 
 def _reserved_message(created: list, line_ids: set[int]) -> str:
@@ -188,7 +211,10 @@ def _dispatch_page(
 def shipment_new(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     site = get_object_or_404(sites_for(request.user), code=request.POST.get("site", ""))
-    unit = get_object_or_404(coordinated_units(request.user), pk=request.POST.get("unit") or 0)
+    unit_id = request.POST.get("unit", "")
+    if not unit_id.isdigit():
+        return HttpResponse(_("Choose a served unit."), status=400, content_type="text/plain")
+    unit = get_object_or_404(coordinated_units(request.user), pk=int(unit_id))
     form = WaybillForm(request.POST, auto_id="id_%s-bound")
     key = (site.code, str(unit.pk))
     if not form.is_valid():

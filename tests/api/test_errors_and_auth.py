@@ -66,8 +66,12 @@ def test_bad_or_revoked_tokens_are_401(staff, db):
     assert client.get("/items").status_code == 401
 
 
-def test_users_make_list_and_revoke_their_own_tokens(api_staff, api_worker):
-    made = api_staff.post("/tokens", {"name": "nightly stock sync"})
+def test_users_make_list_and_revoke_their_own_tokens(api_staff, api_worker, staff):
+    browser = Client()
+    browser.force_login(staff)
+    made = browser.post(
+        "/api/v1/tokens", {"name": "nightly stock sync"}, content_type="application/json"
+    )
     assert made.status_code == 201
     token = made.json()["token"]
     assert token.startswith("rlt_")

@@ -261,3 +261,19 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(as_user, world):
     body = get(as_user(world.coordinator), figure_url("donation-flow", "csv")).content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[1][0] == '\'=HYPERLINK("http://x")'
+
+
+def test_html_in_names_reaches_no_figure_as_markup(as_user, world):
+    """A name with Plotly's HTML subset (a link, bold) is shown as text on every figure."""
+    evil = '<a href="https://evil.example">点这里</a><b>x</b>'
+    Donor.objects.filter(name=DONOR).update(name=evil)
+    from inventory.models import Item, Site
+
+    Item.objects.update(name_zh=evil, name_en=evil)
+    Site.objects.update(name=evil)
+    client = as_user(world.coordinator)
+    for name in FIGURES:
+        body = text_of(get(client, figure_url(name)))
+        assert "<a href" not in body and "<b>x" not in body, name
+    flow = text_of(get(client, figure_url("donation-flow")))
+    assert "&lt;a href=" in flow

@@ -29,7 +29,7 @@ def test_model_validation_really_runs_on_import(db):
         ["bad-category", "手套", "weapons", "副"],
         ["no-name", "", "protective", "只"],
     ]
-    result = ItemResource().import_data(dataset(rows), dry_run=True)
+    result = ItemResource(curator=True).import_data(dataset(rows), dry_run=True)
     assert [row.import_type for row in result.rows] == ["new", "invalid", "invalid"]
     assert "weapons" in str(result.invalid_rows[0].error_dict["category"])
     assert "name_zh" in result.invalid_rows[1].error_dict
@@ -41,13 +41,13 @@ def test_categories_by_value_or_label_in_either_language(db):
         ["code", "name_zh", "category", "base_unit"],
         ["m", "口罩", "Protective equipment", "只"],
     ]
-    ItemResource().import_data(dataset(rows))
+    ItemResource(curator=True).import_data(dataset(rows))
     assert Item.objects.get(code="m").category == "protective"
 
 
 def test_exports_escape_formulas(db):
     ItemFactory(code="evil", name_zh="=cmd|'/C calc'!A0", name_en="+1", standard="@SUM(1)")
-    exported = ItemResource().export()
+    exported = ItemResource(curator=True).export()
     row = dict(zip(exported.headers, exported[0], strict=True))
     assert row["name_zh"] == "'=cmd|'/C calc'!A0"
     assert (row["name_en"], row["standard"]) == ("'+1", "'@SUM(1)")
@@ -59,7 +59,7 @@ def test_imports_are_capped(db, monkeypatch):
         ["code", "name_zh", "category", "base_unit"],
         *[[f"i{n}", "x", "other", "个"] for n in range(3)],
     ]
-    result = ItemResource().import_data(dataset(rows))
+    result = ItemResource(curator=True).import_data(dataset(rows))
     assert result.has_errors() and "at most 2" in str(result.base_errors[0].error)
     assert not Item.objects.exists()
 
@@ -82,10 +82,16 @@ def test_served_unit_parents_come_first_and_organisations_are_only_added(organis
         ["child", "社区", "community", "parent", other.code],
         ["parent", "街道", "street", "", ""],
     ]
-    ServedUnitResource(organisation=organisation).import_data(dataset(rows))
+    # An organisation's import may not name another organisation as serving (issue 17).
+    result = ServedUnitResource(organisation=organisation).import_data(dataset(rows))
+    assert "only name your own organisation" in str(result.invalid_rows[0].error_dict)
+    assert not ServedUnit.objects.filter(code="child").exists()
+    # The administrator's import (no organisation) may, and organisations are only added.
+    ServedUnitResource().import_data(dataset(rows))
     child = ServedUnit.objects.get(code="child")
     assert child.parent.code == "parent"
-    assert set(child.organisations.all()) == {organisation, other}
+    assert set(child.organisations.all()) == {other}
+    child.organisations.add(organisation)
     rows = [["code", "name", "kind", "served_by"], ["child", "社区", "community", ""]]
     ServedUnitResource().import_data(dataset(rows))
     assert child.organisations.count() == 2

@@ -14,7 +14,14 @@ from notifications.models import CheckClaim, Notification, NotificationKind
 from notifications.services import threshold_set
 from notifications.services.claims import check_claim
 
-ALL = ["low_stock", "near_expiry", "overdue_shipments", "waiting_requests", "pending_emails"]
+ALL = [
+    "low_stock",
+    "near_expiry",
+    "overdue_shipments",
+    "waiting_requests",
+    "pending_emails",
+    "import_sweep",
+]
 
 
 @pytest.fixture
@@ -64,6 +71,7 @@ def test_a_page_request_raises_the_alerts_that_are_due(
         "overdue_shipments",
         "waiting_requests",
         "pending_emails",
+        "import_sweep",
     ]
     # The same crossing is not notified twice.
     assert (
