@@ -18,6 +18,7 @@ class SummaryOut(Schema):
     delivered_this_week: int
     items_out_of_stock: int
     expiring_within_30_days: int
+    expired_on_hand: int
 
 
 @router.get("/dashboards/summary", response=responses({200: SummaryOut}))

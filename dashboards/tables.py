@@ -32,6 +32,7 @@ def kpi_table(summary: Summary) -> Table:
         [_("Delivered this week"), summary.delivered_this_week],
         [_("Items out of stock"), summary.items_out_of_stock],
         [_("Expiring within 30 days"), summary.expiring_within_30_days],
+        [_("Expired, still on hand"), summary.expired_on_hand],
     ]
     return [_("As of"), _("Measure"), _("Value")], [[summary.as_of, *row] for row in rows]
 

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_support import BrowserSession, TokenAuth
 from inventory.exceptions import (
+    ConcurrencyConflict,
     DomainError,
     IllegalTransition,
     InsufficientStock,
@@ -36,6 +37,7 @@ _STATUS = {
     ValidationFailed: 422,
     NotPermitted: 403,
     IllegalTransition: 409,
+    ConcurrencyConflict: 409,
     InsufficientStock: 409,
 }
 

@@ -90,7 +90,8 @@ def commit_allocations(
     created = allocation_commit(
         actor=request.auth,
         allocations=[
-            AllocationInput(a.request_line, sites[a.site], a.quantity) for a in payload.allocations
+            AllocationInput(a.request_line, sites[a.site], a.quantity, a.release_expired)
+            for a in payload.allocations
         ],
     )
     allocations = (

@@ -33,6 +33,14 @@ class Allocation(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=AllocationStatus.choices, default="reserved"
     )
+    # Set only when the lot had expired and a coordinator released it on purpose: why.
+    expired_release_reason = models.CharField(
+        _("expired stock released because"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # bulk writers (scale worlds, COPY) that leave the column out
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -120,6 +128,14 @@ class ShipmentLine(models.Model):
         _("discrepancy"), max_length=20, choices=DiscrepancyReason.choices, blank=True
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Copied from the allocation: expired stock on this line was released with this reason.
+    expired_release_reason = models.CharField(
+        _("expired stock released because"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # bulk writers (scale worlds, COPY) that leave the column out
+    )
 
     class Meta:
         verbose_name = _("shipment line")

@@ -58,6 +58,13 @@ class CommitLineIn(Schema):
     request_line: Id
     site: str = Field(..., min_length=1, max_length=40)
     quantity: Quantity
+    release_expired: str = Field(
+        "",
+        max_length=200,
+        description="Empty: expired lots are never used. A reason: release expired stock of "
+        "this item on purpose (taken first); the reason is kept on the allocation, the "
+        "shipment line, the waybill and the dispatch movement.",
+    )
 
 
 class CommitIn(Schema):
@@ -71,6 +78,7 @@ class AllocationOut(Schema):
     lot: int = Field(..., alias="lot_id")
     quantity: int
     status: str
+    expired_release_reason: str
 
 
 class CommitOut(Schema):

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
@@ -13,10 +13,12 @@ from inventory.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
 from inventory.selectors import sites_for
+from inventory.services.ledger import expired, is_expired, today, usable
 from logistics.models import (
     Allocation,
     AllocationStatus,
     Shipment,
+    ShipmentLine,
     ShipmentStatus,
     ShipmentStatusChange,
 )
@@ -80,7 +82,8 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
     """Propose who gets how much of each item from the chosen sites (nothing is reserved).
 
     Demand is every approved, not yet allocated request line of the units the actor
-    coordinates; supply is what is available (on hand minus reserved) at the sites."""
+    coordinates; supply is what is available (on hand minus reserved) at the sites in lots
+    that have not expired."""
     roles = roles_for(actor)
     if not (roles.is_admin or roles.is_coordinator):
         raise NotPermitted(_("Only coordinators plan allocations."))
@@ -90,7 +93,7 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
         require_site_manager(actor, site)
     available: dict[int, dict[int, int]] = defaultdict(dict)
     for row in (
-        StockBalance.objects.filter(site__in=sites, item__in=items)
+        StockBalance.objects.filter(usable(), site__in=sites, item__in=items)
         .values("item_id", "site_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
     ):
@@ -141,6 +144,52 @@ def _plan_item(
             "short": max(outstanding - supply, 0),
         }
     )
+
+
+@dataclass(frozen=True)
+class PickFlag:
+    """A warning for the picker on one shipment line: `kind` is "expired" (released on
+    purpose, with `reason`), "before_needed" (expires before the request's needed-by date)
+    or "soon" (expires within the alert window)."""
+
+    kind: str
+    expiry: date
+    reason: str = ""
+    needed_by: date | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == "expired":
+            return _("Expired on %(expiry)s — released on purpose: %(reason)s") % {
+                "expiry": self.expiry.isoformat(),
+                "reason": self.reason,
+            }
+        if self.kind == "before_needed":
+            return _("Expires on %(expiry)s, before it is needed (%(needed)s)") % {
+                "expiry": self.expiry.isoformat(),
+                "needed": self.needed_by.isoformat() if self.needed_by else "",
+            }
+        return _("Expires soon: %(expiry)s") % {"expiry": self.expiry.isoformat()}
+
+
+def pick_list_flags(lines: Sequence[ShipmentLine], *, window_days: int) -> dict[int, PickFlag]:
+    """Per shipment line (by id), the expiry warning to show where it is picked, if any."""
+    day = today()
+    soon = day + timedelta(days=window_days)
+    flags: dict[int, PickFlag | None] = {}
+    for line in lines:
+        expiry = line.lot.expiry
+        needed_by = line.request_line.request.needed_by
+        flag = None
+        if expiry is not None:
+            if is_expired(expiry, on=day):
+                flag = PickFlag("expired", expiry, reason=line.expired_release_reason)
+            elif needed_by is not None and expiry < needed_by:
+                flag = PickFlag("before_needed", expiry, needed_by=needed_by)
+            elif expiry <= soon:
+                flag = PickFlag("soon", expiry)
+        flags[line.pk] = flag
+    return flags
 
 
 @dataclass(frozen=True)
@@ -255,7 +304,8 @@ def ready_to_ship(user: User) -> list[ReadyToShip]:
 
 def shortages(user: User) -> list[dict]:
     """Items with approved demand still waiting for stock, against what is available at the
-    user's sites: the starting point of a fair-share plan (and a low-stock list for staff)."""
+    user's sites (expired lots are not; they are counted apart as `expired`): the starting
+    point of a fair-share plan (and a low-stock list for staff)."""
     roles = roles_for(user)
     units = (
         ServedUnit.objects.all()
@@ -273,10 +323,18 @@ def shortages(user: User) -> list[dict]:
         .values_list("item_id", "total")
     )
     available = dict(
-        StockBalance.objects.filter(site__in=sites_for(user), item_id__in=outstanding)
+        StockBalance.objects.filter(usable(), site__in=sites_for(user), item_id__in=outstanding)
         .values("item_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
         .values_list("item_id", "free")
+    )
+    expired_stock = dict(
+        StockBalance.objects.filter(
+            expired(), site__in=sites_for(user), item_id__in=outstanding, on_hand__gt=0
+        )
+        .values("item_id")
+        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .values_list("item_id", "total")
     )
     items = Item.objects.in_bulk(outstanding)
     return sorted(
@@ -285,6 +343,7 @@ def shortages(user: User) -> list[dict]:
                 "item": items[item_id],
                 "outstanding": total,
                 "available": available.get(item_id, 0),
+                "expired": expired_stock.get(item_id, 0),
                 "short": max(total - available.get(item_id, 0), 0),
             }
             for item_id, total in outstanding.items()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.transactions import atomic_retrying
 from inventory.exceptions import IllegalTransition, ValidationFailed
 from inventory.models import Item
 from supply_requests.models import (
@@ -46,7 +47,9 @@ class RequestLineInput:
 
 def lock_request(request: SupplyRequest) -> SupplyRequest:
     return (
-        SupplyRequest.objects.select_for_update().select_related("served_unit").get(pk=request.pk)
+        SupplyRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("served_unit")
+        .get(pk=request.pk)
     )
 
 
@@ -95,7 +98,7 @@ def _check_lines(lines: Sequence[RequestLineInput]) -> None:
             )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_create(
     *,
     actor: AbstractBaseUser,
@@ -135,7 +138,7 @@ def request_create(
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def request_update_draft(
     *,
     actor: AbstractBaseUser,
@@ -171,7 +174,7 @@ def request_update_draft(
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def request_submit(*, actor: AbstractBaseUser, request: SupplyRequest) -> SupplyRequest:
     """Send a draft to the coordinators."""
     request = lock_request(request)
@@ -182,7 +185,7 @@ def request_submit(*, actor: AbstractBaseUser, request: SupplyRequest) -> Supply
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_approve(
     *,
     actor: AbstractBaseUser,
@@ -198,7 +201,7 @@ def request_approve(
     request = lock_request(request)
     require_coordinator(actor, request.served_unit)
     _ensure_can_become(request, RequestStatus.APPROVED, {RequestStatus.SUBMITTED})
-    lines = list(request.lines.select_for_update().order_by("id"))
+    lines = list(request.lines.select_for_update(of=("self",), no_key=True).order_by("id"))
     line_ids = {line.pk for line in lines}
     if set(approved) != line_ids:
         missing = sorted(line_ids - set(approved))
@@ -236,7 +239,7 @@ def request_approve(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_reject(
     *, actor: AbstractBaseUser, request: SupplyRequest, reason: str
 ) -> SupplyRequest:
@@ -279,7 +282,7 @@ def _refuse_if_stock_is_held(request: SupplyRequest, verb: str) -> None:
         )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_cancel(
     *, actor: AbstractBaseUser, request: SupplyRequest, note: str = ""
 ) -> SupplyRequest:
@@ -295,7 +298,7 @@ def request_cancel(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_close(*, actor: AbstractBaseUser, request: SupplyRequest, reason: str) -> SupplyRequest:
     """Close a decided request short of what was approved, with the reason why."""
     request = lock_request(request)

@@ -27,7 +27,7 @@ def _fill_colour(rate: float | None) -> str:
 
 def kpi_tiles(summary: Summary) -> go.Figure:
     """Open requests, units waiting > 48 h, fill rate this week, items out of stock,
-    quantity expiring within 30 days."""
+    quantity expiring within 30 days, quantity already expired and still on hand."""
     rate = summary.fill_rate_this_week
     rate_note = (
         _("%(delivered)s of %(approved)s approved")
@@ -70,6 +70,12 @@ def kpi_tiles(summary: Summary) -> go.Figure:
             column=4,
             colour=WARN if summary.expiring_within_30_days else GOOD,
         ),
+        _tile(
+            value=summary.expired_on_hand,
+            title=_("Expired, still on hand"),
+            column=5,
+            colour=BAD if summary.expired_on_hand else GOOD,
+        ),
     ]
     figure = go.Figure(tiles)
     figure.update_layout(
@@ -77,7 +83,7 @@ def kpi_tiles(summary: Summary) -> go.Figure:
             title=_("At a glance, as of %(day)s")
             % {"day": date_format(summary.as_of, "DATE_FORMAT")},
             height=220,
-            grid={"rows": 1, "columns": 5, "pattern": "independent"},
+            grid={"rows": 1, "columns": 6, "pattern": "independent"},
             margin={"l": 10, "r": 10, "t": 50, "b": 10},
         )
     )

@@ -7,7 +7,7 @@ with sites × items and open requests, not with history.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from dashboards.selectors.scope import Scope
@@ -35,6 +35,9 @@ class Summary:
     delivered_this_week: int
     items_out_of_stock: int
     expiring_within_30_days: int
+    # Stock on hand in lots already past their expiry: not available, waiting for a
+    # write-off (or a deliberate release); its own figure, never hidden in "expiring".
+    expired_on_hand: int
 
 
 def _end_of(day: date) -> datetime:
@@ -69,7 +72,7 @@ def _summarise(
     # Only balances holding stock (a partial index): a used-up lot's row stays at zero for
     # ever, and reading those would make this grow with history.
     available = dict(
-        balances.filter(on_hand__gt=0)
+        balances.filter(Q(expiry__isnull=True) | Q(expiry__gte=as_of), on_hand__gt=0)
         .values("item_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
         .values_list("item_id", "free")
@@ -92,9 +95,10 @@ def _summarise(
     )
     out_of_stock = sum(1 for item_id in stocked | wanted if available.get(item_id, 0) <= 0)
     # The balance's own copy of its lot's expiry: no lot table in the read.
-    expiring = balances.filter(
-        on_hand__gt=0, expiry__gte=as_of, expiry__lte=as_of + timedelta(days=30)
-    ).aggregate(total=Sum("on_hand"))["total"]
+    expiry = balances.filter(on_hand__gt=0, expiry__lte=as_of + timedelta(days=30)).aggregate(
+        expiring=Sum("on_hand", filter=Q(expiry__gte=as_of)),
+        expired=Sum("on_hand", filter=Q(expiry__lt=as_of)),
+    )
     return Summary(
         as_of=as_of,
         open_requests=open_requests,
@@ -103,7 +107,8 @@ def _summarise(
         approved_this_week=approved,
         delivered_this_week=delivered,
         items_out_of_stock=out_of_stock,
-        expiring_within_30_days=expiring or 0,
+        expiring_within_30_days=expiry["expiring"] or 0,
+        expired_on_hand=expiry["expired"] or 0,
     )
 
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.transactions import atomic_retrying
 from inventory.exceptions import ValidationFailed
 from inventory.models import Donation, DonationLine, Donor, Item, ItemPack, Lot, MovementKind, Site
 from inventory.permissions import require_site_manager
@@ -73,7 +73,7 @@ def donor_for(name_or_donor: Donor | str) -> Donor:
     return donor
 
 
-@transaction.atomic
+@atomic_retrying
 def donation_receive(
     *,
     actor: AbstractBaseUser,

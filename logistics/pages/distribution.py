@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 from inventory.exceptions import DomainError, NotPermitted
 from inventory.models import Item
 from inventory.selectors import sites_for
+from inventory.web import attempt
 from logistics.models import ShipmentStatus
 from logistics.selectors import (
     allocation_plan,
+    pick_list_flags,
     ready_to_ship,
     shipments_on_the_way,
     shortages,
@@ -29,6 +31,7 @@ from logistics.services import (
     shipment_create,
     shipment_dispatch,
 )
+from notifications import conf as alert_conf
 from supply_requests.roles import roles_for
 from supply_requests.selectors import coordinated_units
 
@@ -120,6 +123,57 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
         return redirect(request.POST.get("back") or "pages:shortages")
 
 
+class ReleaseExpiredForm(forms.Form):
+    """A coordinator hands out expired stock on purpose: which line, from where, how much, why."""
+
+    request_line = forms.IntegerField(label=gettext_lazy("Request line number"), min_value=1)
+    site = forms.ChoiceField(label=gettext_lazy("Site"))
+    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, max_value=10**9)
+    reason = forms.CharField(
+        label=gettext_lazy("Why this expired stock may be handed out"), max_length=200
+    )
+
+    def __init__(self, *args, sites=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [(s.code, s.name) for s in sites]
+
+
+@login_required
+def release_expired(request: HttpRequest) -> HttpResponse:
+    """The explicit "release expired stock" action: reserve expired lots (first expiry first)
+    for one request line, with the reason recorded on the reservation, the shipment line,
+    the waybill and the dispatch movement."""
+    _require_coordinator(request)
+    sites = list(sites_for(request.user).filter(is_active=True).order_by("code"))
+    form = ReleaseExpiredForm(
+        request.POST or None, sites=sites, initial={"request_line": request.GET.get("line")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        site = next(s for s in sites if s.code == data["site"])
+        created = attempt(
+            form,
+            lambda: allocation_commit(
+                actor=request.user,
+                allocations=[
+                    AllocationInput(data["request_line"], site, data["quantity"], data["reason"])
+                ],
+            ),
+        )
+        if created is not None:
+            messages.success(
+                request,
+                _("Expired stock released: %(qty)d reserved.")
+                % {"qty": sum(a.quantity for a in created)},
+            )
+            return redirect("pages:dispatch")
+    return render(
+        request,
+        "logistics/simple_form.html",
+        {"form": form, "title": _("Release expired stock on purpose")},
+    )
+
+
 class WaybillForm(forms.Form):
     vehicle = forms.CharField(label=gettext_lazy("Vehicle"), max_length=60, required=False)
     driver = forms.CharField(label=gettext_lazy("Driver"), max_length=60, required=False)
@@ -174,7 +228,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The pick list (first expiry first out) and a printable waybill."""
     shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
     lines = sorted(
-        shipment.lines.select_related("item", "lot", "request_line"),
+        shipment.lines.select_related("item", "lot", "request_line__request"),
         key=lambda line: (
             line.item.code,
             line.lot.expiry is None,
@@ -182,13 +236,14 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             line.lot_id,
         ),
     )
+    flags = pick_list_flags(lines, window_days=alert_conf.expiry_window_days())
     roles = roles_for(request.user)
     return render(
         request,
         "logistics/shipment_detail.html",
         {
             "shipment": shipment,
-            "lines": lines,
+            "lines": [(line, flags[line.pk]) for line in lines],
             "history": shipment.history.select_related("actor"),
             "can_coordinate": roles.is_admin
             or shipment.served_unit.organisations.filter(

@@ -27,11 +27,11 @@ from inventory.services import (
     stock_count_start,
     stock_transfer,
 )
+from inventory.services.ledger import is_expired
 from inventory.web import attempt
 from logistics.selectors import shortages
-from logistics.services import stock_write_off_releasing
-
-NEAR_EXPIRY = timedelta(days=30)
+from logistics.services import stock_write_off_expired, stock_write_off_releasing
+from notifications import conf as alert_conf
 
 
 def _my_sites(request: HttpRequest) -> list:
@@ -48,6 +48,7 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     site_code = request.GET.get("site") or sites[0].code
     site = next((s for s in sites if s.code == site_code), sites[0])
     today = timezone.localdate()
+    window = timedelta(days=alert_conf.expiry_window_days())
     short_items = {row["item"].pk for row in shortages(request.user) if row["short"] > 0}
     balances = (
         balances_for(request.user)
@@ -57,13 +58,15 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "b": b,
-            "expired": b.lot.expiry is not None and b.lot.expiry < today,
-            "near_expiry": b.lot.expiry is not None
-            and today <= b.lot.expiry <= today + NEAR_EXPIRY,
+            "expired": is_expired(b.expiry, on=today),
+            # Nothing of an expired lot can be promised: its unpromised stock is "expired".
+            "available": 0 if is_expired(b.expiry, on=today) else b.available,
+            "near_expiry": b.expiry is not None and today <= b.expiry <= today + window,
             "low": b.item_id in short_items,
         }
         for b in balances
     ]
+    expired_rows = [row for row in rows if row["expired"]]
     return render(
         request,
         "logistics/stock.html",
@@ -71,6 +74,9 @@ def stock_view(request: HttpRequest) -> HttpResponse:
             "sites": sites,
             "site": site,
             "rows": rows,
+            "expired_lots": len(expired_rows),
+            "expired_quantity": sum(row["b"].on_hand for row in expired_rows),
+            "window_days": window.days,
             "counts": site.counts.order_by("-started_at")[:5],
         },
     )
@@ -249,3 +255,23 @@ def count_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "logistics/count.html", {"count": count, "lines": lines, "errors": errors}
     )
+
+
+@login_required
+@require_POST
+def write_off_expired(request: HttpRequest) -> HttpResponse:
+    """One action: write off every expired lot at the site (see `stock_write_off_expired`)."""
+    site = get_object_or_404(sites_for(request.user), code=request.POST.get("site", ""))
+    try:
+        adjustments = stock_write_off_expired(actor=request.user, site=site)
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Expired stock written off: %(n)d lot(s), %(qty)d unit(s).")
+            % {"n": len(adjustments), "qty": sum(-a.quantity for a in adjustments)},
+        )
+    return redirect(f"{_stock_url()}?site={site.code}")

@@ -16,7 +16,7 @@ from logistics.services.shipments import (
     shipment_deliver,
     shipment_dispatch,
 )
-from logistics.services.stock import stock_write_off_releasing
+from logistics.services.stock import stock_write_off_expired, stock_write_off_releasing
 
 __all__ = [
     "AllocationInput",
@@ -31,5 +31,6 @@ __all__ = [
     "shipment_create",
     "shipment_deliver",
     "shipment_dispatch",
+    "stock_write_off_expired",
     "stock_write_off_releasing",
 ]

@@ -4,7 +4,7 @@ works out who must hear of what (following `supply_requests.roles`), and hands t
 
 Who is told:
 - low stock at a site: its organisation's staff and coordinators;
-- a lot near expiry at a site: its organisation's staff;
+- a lot near expiry (or expired) at a site: its organisation's staff and coordinators;
 - a shipment overdue: the coordinators serving the receiving unit, and the community workers
   whose requests it carries;
 - a request waiting for a decision: the coordinators serving its unit, and its requester.
@@ -81,13 +81,15 @@ def low_stock_check(*, threshold_ids: Collection[int] | None = None) -> CheckRes
 
 
 def near_expiry_check() -> CheckResult:
-    """Alert a site's staff of every lot there expiring within the window (30 days by
-    default) or already expired, while any of it is on hand."""
+    """Alert a site's staff and coordinators of every lot there expiring within the window
+    (30 days by default) or already expired, while any of it is on hand: coordinators plan
+    what leaves, so they must know what may not."""
     balances = list(
         expiring_balances(today=timezone.localdate(), window_days=conf.expiry_window_days())
     )
     staff = organisation_members(
-        {b.site.organisation_id for b in balances}, [OrganisationRole.STAFF]
+        {b.site.organisation_id for b in balances},
+        [OrganisationRole.STAFF, OrganisationRole.COORDINATOR],
     )
     alerts = [
         Alert(

@@ -26,6 +26,7 @@ def test_summary_counts_what_the_coordinator_watches(
         "delivered_this_week": 40,
         "items_out_of_stock": 0,
         "expiring_within_30_days": 60,
+        "expired_on_hand": 0,
     }
     too_early = api_coordinator.get("/dashboards/summary", as_of="2020-02-02").json()
     assert too_early["units_waiting_over_48h"] == 0

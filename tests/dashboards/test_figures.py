@@ -35,14 +35,16 @@ def notes(figure) -> list[str]:
     return [a.text for a in figure.layout.annotations]
 
 
-def test_kpi_tiles_show_the_five_numbers():
-    summary = Summary(dt.date(2020, 2, 9), 10, 4, 0.3904, 9285, 3625, 1, 774)
+def test_kpi_tiles_show_the_six_numbers():
+    summary = Summary(dt.date(2020, 2, 9), 10, 4, 0.3904, 9285, 3625, 1, 774, 120)
     figure = figures.kpi_tiles(summary)
-    assert [t.type for t in figure.data] == ["indicator"] * 5
-    assert [t.value for t in figure.data] == [10, 4, 39, 1, 774]
+    assert [t.type for t in figure.data] == ["indicator"] * 6
+    # Expired stock is its own tile, in the alarm colour (issue 14).
+    assert [t.value for t in figure.data] == [10, 4, 39, 1, 774, 120]
+    assert figure.data[5].number.font.color == BAD
     assert "3,625 of 9,285 approved" in figure.data[2].title.text
     assert figure.data[1].number.font.color == BAD  # units waiting more than 48 hours
-    quiet = figures.kpi_tiles(Summary(dt.date(2020, 2, 9), 0, 0, None, 0, 0, 0, 0))
+    quiet = figures.kpi_tiles(Summary(dt.date(2020, 2, 9), 0, 0, None, 0, 0, 0, 0, 0))
     assert "nothing approved this week" in quiet.data[2].title.text
     assert quiet.data[1].number.font.color == GOOD
 

@@ -63,6 +63,7 @@ def test_the_kpis_of_the_whole_scope_are_the_api_summary(world):
         delivered_this_week=300,
         items_out_of_stock=0,
         expiring_within_30_days=690,
+        expired_on_hand=0,
     )
     assert summary(user=world.coordinator, as_of=JAN[31]) == expected
     assert kpis(scope_of(world.coordinator)) == expected
