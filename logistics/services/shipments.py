@@ -130,8 +130,13 @@ def shipment_create(
         )
     lines = lock_lines(line_ids)
     # Re-read under lock: another coordinator may have shipped or released some meanwhile.
+    # Only lines locked above: a reservation made since for another line waits for the next
+    # shipment (taking it would write a line this transaction does not hold).
     allocations = list(
-        candidates.select_for_update(of=("self",), no_key=True).select_related("lot").order_by("pk")
+        candidates.filter(request_line_id__in=lines)
+        .select_for_update(of=("self",), no_key=True)
+        .select_related("lot")
+        .order_by("pk")
     )
     if not allocations:
         raise ValidationFailed(_("The reserved stock was taken by another shipment."))
