@@ -5,14 +5,19 @@ hypothesis and timed in isolation:
 
 1. **Priority tiers first.** Tier 0 is frontline medical units and critical requests, then
    high, normal, low. A tier is served in full before the next one gets anything.
-2. **Inside a tier, max-min ("water-filling") weighted by need.** Every line gets the same
-   share per unit of need (people served, else isolated households, else households) — the
-   water level — unless that is more than its outstanding approved quantity, in which case it
-   gets exactly what is outstanding and the rest flows to the others. So no line's share per
-   need can be raised without lowering one that is already smaller.
-3. **Whole units.** Each line gets its exact share rounded down or up (never off by more than
-   one); the leftover units go to the largest remainders, ties broken by line id, so the same
-   input always gives the same plan.
+2. **Inside a tier, max-min ("water-filling") weighted by need, per served unit.** All the
+   open lines of one unit for the item (in one tier) are one claimant with one weight — its
+   need — however many requests carry them, so filing two requests gains nothing. Every
+   claimant gets the same share per unit of need — the water level — unless that is more
+   than its outstanding approved quantity, in which case it gets exactly what is
+   outstanding and the rest flows to the others. So no unit's share per need can be raised
+   without lowering one that is already smaller.
+3. **Whole units.** Each claimant gets its exact share rounded down or up (never off by more
+   than one); the leftover units go to the largest remainders, ties broken by the claimant's
+   first line id, so the same input always gives the same plan. A unit's share is then
+   given to its lines oldest first.
+
+Reasons are codes (`WHY`), translated where they are shown, never stored as English.
 """
 
 import gc
@@ -30,10 +35,17 @@ TIER_LABELS = {
     2: _("normal"),
     3: _("low"),
 }
-WHY_FULL_BELOW_SHARE = _("full: its outstanding quantity is below the fair share")
-WHY_FAIR_SHARE = _("fair share of a short tier, in proportion to need")
-WHY_FULL_TIER = _("full: enough stock for the whole tier")
-WHY_NOTHING_LEFT = _("nothing: stock ran out in a higher-priority tier")
+# Why a claimant got what it got: the code is stored, the words are looked up when shown.
+FULL_BELOW_SHARE = "full_below_share"
+FAIR_SHARE = "fair_share"
+FULL_TIER = "full_tier"
+NOTHING_LEFT = "nothing_left"
+WHY = {
+    FULL_BELOW_SHARE: _("full: its outstanding quantity is below the fair share"),
+    FAIR_SHARE: _("fair share of a short tier, in proportion to need"),
+    FULL_TIER: _("full: enough stock for the whole tier"),
+    NOTHING_LEFT: _("nothing: stock ran out in a higher-priority tier"),
+}
 
 
 @contextmanager
@@ -59,8 +71,9 @@ class Demand:
     line_id: int
     item_id: int
     tier: int
-    need: int  # weight, ≥ 1
+    need: int  # weight, ≥ 1: the unit's, the same on every line of the unit
     outstanding: int  # approved minus already allocated, ≥ 1
+    unit_id: int | None = None  # lines of one unit (and tier) share one weight; None: alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +85,9 @@ class Share:
     outstanding: int
     quantity: int
     level: Fraction | None  # the tier's water level (share per need), None if not reached
-    why: str  # a lazily translated reason, see the WHY_ constants
+    why: str  # a code, see `WHY`
+    unit_id: int | None = None
+    unit_quantity: int = 0  # what the unit gets in all (its lines of this item and tier)
 
 
 def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
@@ -104,7 +119,7 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
             d.outstanding,
             d.outstanding,
             level,
-            "full: its outstanding quantity is below the fair share",
+            FULL_BELOW_SHARE,
         )
         for d in saturated
     ]
@@ -122,7 +137,7 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
             d.outstanding,
             floors[d.line_id] + (d.line_id in bonus),
             level,
-            "fair share of a short tier, in proportion to need",
+            FAIR_SHARE,
         )
         for d in rest
     )
@@ -130,7 +145,54 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
 
 
 def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
-    """Split `supply` of one item over its demands: tiers in order, max-min inside a tier."""
+    """Split `supply` of one item over its demands: tiers in order, max-min inside a tier,
+    one claimant per served unit (its lines' outstanding summed, its need counted once)."""
+    groups: dict[tuple, list[Demand]] = defaultdict(list)
+    for demand in demands:
+        alone = demand.unit_id is None
+        groups[
+            (demand.tier, "line" if alone else "unit", demand.line_id if alone else demand.unit_id)
+        ].append(demand)
+    claimants: dict[int, list[Demand]] = {}
+    for members in groups.values():
+        members.sort(key=lambda d: d.line_id)
+        claimants[members[0].line_id] = members
+    merged = [
+        Demand(
+            line_id=first,
+            item_id=members[0].item_id,
+            tier=members[0].tier,
+            need=max(d.need for d in members),
+            outstanding=sum(d.outstanding for d in members),
+            unit_id=members[0].unit_id,
+        )
+        for first, members in claimants.items()
+    ]
+    shares: list[Share] = []
+    for claim in _claimant_shares(merged, supply):
+        left = claim.quantity
+        for demand in claimants[claim.line_id]:
+            take = min(left, demand.outstanding)
+            left -= take
+            shares.append(
+                Share(
+                    demand.line_id,
+                    demand.item_id,
+                    demand.tier,
+                    claim.need,
+                    demand.outstanding,
+                    take,
+                    claim.level,
+                    claim.why,
+                    demand.unit_id,
+                    claim.quantity,
+                )
+            )
+    return sorted(shares, key=lambda s: s.line_id)
+
+
+def _claimant_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
+    """Tiers in order, max-min inside a tier, over claimants (one `Demand` each)."""
     tiers: dict[int, list[Demand]] = defaultdict(list)
     for demand in demands:
         tiers[demand.tier].append(demand)
@@ -149,7 +211,7 @@ def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
                     d.outstanding,
                     d.outstanding,
                     None,
-                    "full: enough stock for the whole tier",
+                    FULL_TIER,
                 )
                 for d in members
             )
@@ -167,7 +229,7 @@ def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
                     d.outstanding,
                     0,
                     None,
-                    "nothing: stock ran out in a higher-priority tier",
+                    NOTHING_LEFT,
                 )
                 for d in members
             )

@@ -25,13 +25,16 @@ from logistics.selectors import (
 )
 from logistics.services import (
     AllocationInput,
+    PlannedQuantity,
     Waybill,
     allocation_commit,
     shipment_cancel,
     shipment_create,
     shipment_dispatch,
 )
+from logistics.services import plan_commit as plan_commit_service
 from notifications import conf as alert_conf
+from supply_requests.models import SupplyRequestLine
 from supply_requests.roles import roles_for
 from supply_requests.selectors import coordinated_units
 
@@ -85,10 +88,13 @@ def _plan_rows(plan) -> list:
 @login_required
 @require_POST
 def plan_commit(request: HttpRequest) -> HttpResponse:
-    """Commit the (possibly adjusted) plan: `qty-<line>-<site code>` fields, zero skipped."""
+    """Commit the (possibly adjusted) plan: `qty-<line>-<site code>` fields (with
+    `reason-<line>-<site code>` where a quantity was changed), for the items and sites the
+    plan was made for (`plan_item`, `plan_site`). The plan is stored with its changes."""
     _require_coordinator(request)
+    back = request.POST.get("back") or "pages:shortages"
     sites = {s.code: s for s in sites_for(request.user)}
-    picks: list[AllocationInput] = []
+    quantities: list[PlannedQuantity] = []
     for key, raw in request.POST.items():
         if not key.startswith("qty-"):
             continue
@@ -97,30 +103,42 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
             quantity = int(raw or 0)
         except ValueError:
             messages.error(request, _("Quantities must be whole numbers."))
-            return redirect(request.POST.get("back") or "pages:shortages")
-        if quantity > 0 and site_code in sites and line_id.isdigit():
-            picks.append(AllocationInput(int(line_id), sites[site_code], quantity))
-    if not picks:
+            return redirect(back)
+        if site_code in sites and line_id.isdigit():
+            reason = request.POST.get(f"reason-{line_id}-{site_code}", "")
+            quantities.append(PlannedQuantity(int(line_id), sites[site_code], quantity, reason))
+    if not any(q.quantity > 0 for q in quantities):
         messages.error(request, _("Nothing to allocate."))
-        return redirect(request.POST.get("back") or "pages:shortages")
+        return redirect(back)
+    plan_sites = [sites[c] for c in request.POST.getlist("plan_site") if c in sites] or [
+        sites[c] for c in dict.fromkeys(q.site.code for q in quantities)
+    ]
+    item_codes = request.POST.getlist("plan_item") or list(
+        SupplyRequestLine.objects.filter(pk__in=[q.request_line_id for q in quantities])
+        .values_list("item__code", flat=True)
+        .distinct()
+    )
+    items = list(Item.objects.filter(code__in=item_codes).order_by("code"))
     try:
-        created = allocation_commit(actor=request.user, allocations=picks)
-        lines = len({p.request_line_id for p in picks})
-        messages.success(
-            request,
-            ngettext(
-                "Reserved %(qty)d units on %(n)d request line.",
-                "Reserved %(qty)d units on %(n)d request lines.",
-                lines,
-            )
-            % {"qty": sum(a.quantity for a in created), "n": lines},
+        record = plan_commit_service(
+            actor=request.user, items=items, sites=plan_sites, quantities=quantities
         )
-        return redirect("pages:dispatch")
     except NotPermitted as exc:
         raise Http404 from exc
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("back") or "pages:shortages")
+        return redirect(back)
+    lines = len({c["request_line"] for c in record.committed})
+    messages.success(
+        request,
+        ngettext(
+            "Reserved %(qty)d units on %(n)d request line.",
+            "Reserved %(qty)d units on %(n)d request lines.",
+            lines,
+        )
+        % {"qty": sum(c["quantity"] for c in record.committed), "n": lines},
+    )
+    return redirect("pages:dispatch")
 
 
 class ReleaseExpiredForm(forms.Form):

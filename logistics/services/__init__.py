@@ -7,6 +7,7 @@ from logistics.services.allocations import (
     allocation_move,
     allocation_release,
 )
+from logistics.services.plans import PlannedQuantity, plan_commit
 from logistics.services.requests import request_cancel_releasing, request_close_releasing
 from logistics.services.shipments import (
     Receipt,
@@ -20,11 +21,13 @@ from logistics.services.stock import stock_write_off_expired, stock_write_off_re
 
 __all__ = [
     "AllocationInput",
+    "PlannedQuantity",
     "Receipt",
     "Waybill",
     "allocation_commit",
     "allocation_move",
     "allocation_release",
+    "plan_commit",
     "request_cancel_releasing",
     "request_close_releasing",
     "shipment_cancel",

@@ -12,13 +12,18 @@ def test_committing_a_plan_says_line_for_one_and_lines_for_two(
     first, second = approved(10), approved(10)
     client.force_login(coordinator)
 
-    def commit(*requests):
-        data = {f"qty-{r.lines.get().pk}-{site.code}": "5" for r in requests}
+    def commit(**quantities):
+        data = {"plan_item": "n95", "plan_site": site.code}
+        for name, quantity in quantities.items():
+            key = f"{locals_[name].lines.get().pk}-{site.code}"
+            data[f"qty-{key}"] = str(quantity)
+            data[f"reason-{key}"] = "两个社区各先发一半"
         response = client.post(reverse("pages:plan_commit"), data)
         return [str(m) for m in get_messages(response.wsgi_request)][-1]
 
-    assert commit(first) == "Reserved 5 units on 1 request line."
-    assert commit(first, second) == "Reserved 10 units on 2 request lines."
+    locals_ = {"first": first, "second": second}
+    assert commit(first=5, second=0) == "Reserved 5 units on 1 request line."
+    assert commit(first=5, second=5) == "Reserved 10 units on 2 request lines."
 
 
 def test_from_and_to_are_translated_for_what_they_label(client, coordinator, planned):
