@@ -120,6 +120,8 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
             d.outstanding,
             level,
             FULL_BELOW_SHARE,
+            d.unit_id,
+            d.outstanding,
         )
         for d in saturated
     ]
@@ -138,6 +140,8 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
             floors[d.line_id] + (d.line_id in bonus),
             level,
             FAIR_SHARE,
+            d.unit_id,
+            floors[d.line_id] + (d.line_id in bonus),
         )
         for d in rest
     )
@@ -147,31 +151,44 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
 def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
     """Split `supply` of one item over its demands: tiers in order, max-min inside a tier,
     one claimant per served unit (its lines' outstanding summed, its need counted once)."""
-    groups: dict[tuple, list[Demand]] = defaultdict(list)
+    groups: dict[tuple, list[Demand]] = {}
     for demand in demands:
-        alone = demand.unit_id is None
-        groups[
-            (demand.tier, "line" if alone else "unit", demand.line_id if alone else demand.unit_id)
-        ].append(demand)
+        key = (demand.tier, demand.line_id if demand.unit_id is None else -1, demand.unit_id)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [demand]
+        else:
+            members.append(demand)
+    # A unit with one line is its own claimant (the common case, and no new objects); a unit
+    # with several becomes one claimant holding their sum, named by its first line.
     claimants: dict[int, list[Demand]] = {}
+    merged: list[Demand] = []
     for members in groups.values():
+        if len(members) == 1:
+            merged.append(members[0])
+            continue
         members.sort(key=lambda d: d.line_id)
-        claimants[members[0].line_id] = members
-    merged = [
-        Demand(
-            line_id=first,
-            item_id=members[0].item_id,
-            tier=members[0].tier,
-            need=max(d.need for d in members),
-            outstanding=sum(d.outstanding for d in members),
-            unit_id=members[0].unit_id,
+        first = members[0]
+        claimants[first.line_id] = members
+        merged.append(
+            Demand(
+                line_id=first.line_id,
+                item_id=first.item_id,
+                tier=first.tier,
+                need=max(d.need for d in members),
+                outstanding=sum(d.outstanding for d in members),
+                unit_id=first.unit_id,
+            )
         )
-        for first, members in claimants.items()
-    ]
     shares: list[Share] = []
     for claim in _claimant_shares(merged, supply):
+        members = claimants.get(claim.line_id)
+        if members is None:
+            shares.append(claim)
+            continue
+        # The unit's share goes to its lines oldest first.
         left = claim.quantity
-        for demand in claimants[claim.line_id]:
+        for demand in members:
             take = min(left, demand.outstanding)
             left -= take
             shares.append(
@@ -188,7 +205,8 @@ def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
                     claim.quantity,
                 )
             )
-    return sorted(shares, key=lambda s: s.line_id)
+    shares.sort(key=lambda s: s.line_id)
+    return shares
 
 
 def _claimant_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
@@ -212,6 +230,8 @@ def _claimant_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
                     d.outstanding,
                     None,
                     FULL_TIER,
+                    d.unit_id,
+                    d.outstanding,
                 )
                 for d in members
             )
@@ -230,10 +250,12 @@ def _claimant_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
                     0,
                     None,
                     NOTHING_LEFT,
+                    d.unit_id,
+                    0,
                 )
                 for d in members
             )
-    return sorted(shares, key=lambda s: s.line_id)
+    return shares
 
 
 @dataclass(frozen=True, slots=True)
