@@ -29,7 +29,9 @@ a coordinator releases it on purpose, with a reason (see `logistics.services.all
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 
@@ -62,9 +64,25 @@ class MovementSource:
     document_id: int | None = None
 
 
+# The day expiry is judged by when a caller replays history (the demo's 2020 story):
+# unset, it is today. A context variable, so it never leaks to another thread or request.
+_judged_on: ContextVar[date | None] = ContextVar("expiry_judged_on", default=None)
+
+
+@contextmanager
+def expiry_judged_on(day: date) -> Iterator[None]:
+    """Judge expiry as of `day` inside the block (replaying a past day's decisions)."""
+    token = _judged_on.set(day)
+    try:
+        yield
+    finally:
+        _judged_on.reset(token)
+
+
 def today() -> date:
-    """The day expiry is judged by: today in the project's time zone."""
-    return timezone.localdate()
+    """The day expiry is judged by: today in the project's time zone (or the replayed day,
+    see `expiry_judged_on`)."""
+    return _judged_on.get() or timezone.localdate()
 
 
 def is_expired(expiry: date | None, *, on: date | None = None) -> bool:

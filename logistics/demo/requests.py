@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from inventory.exceptions import InsufficientStock
 from inventory.models import Item, Site, StockMovement
+from inventory.services.ledger import expiry_judged_on
 from logistics.demo.requests_data import (
     ASKS,
     STORY,
@@ -129,7 +130,9 @@ class Story:
 
     def run(self) -> None:
         for when, action in self.timeline():
-            action(when)
+            # Expiry is judged on the story's day, as the coordinators of 2020 judged it.
+            with expiry_judged_on(timezone.localdate(when)):
+                action(when)
             self.stamp(when)
 
     def stamp(self, when: datetime) -> None:
