@@ -49,6 +49,8 @@ def _approved_for(unit, item, coordinator, quantity):
 
 def _someone_waits_for_a_lock() -> bool:
     with connections["default"].cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps serving its first activity snapshot.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"

@@ -17,6 +17,8 @@ pytestmark = [requires_postgres(), pytest.mark.postgres]
 
 def _waiting_for_a_lock() -> bool:
     with connections["default"].cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps serving its first activity snapshot.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
