@@ -53,3 +53,17 @@ def test_release_expired_page_needs_a_reason_and_records_it(
 def test_release_expired_page_is_for_coordinators_only(client, staff):
     client.force_login(staff)
     assert client.get(reverse("pages:release_expired")).status_code == 404
+
+
+def test_the_pick_list_flags_a_lot_expiring_soon_in_chinese(
+    client, coordinator, site, unit, receive, approved
+):
+    from logistics.services import AllocationInput, allocation_commit, shipment_create
+
+    receive(50, expiry=timezone.localdate() + dt.timedelta(days=10))
+    line = approved(20).lines.get()
+    allocation_commit(actor=coordinator, allocations=[AllocationInput(line.pk, site, 20)])
+    shipment = shipment_create(actor=coordinator, site=site, served_unit=unit)
+    client.force_login(coordinator)
+    page = client.get(reverse("pages:shipment", args=[shipment.pk]), **CHINESE)
+    assert "即将到期" in page.text and "expiry-flag" in page.text
