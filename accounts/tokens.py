@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken
-from inventory.exceptions import IllegalTransition, NotPermitted, ValidationFailed
+from core.exceptions import IllegalTransition, NotPermitted, ValidationFailed
 
 TOKEN_PREFIX = "rlt_"
 # Writing last_used_at on every call would turn every read into a write; once a minute is

@@ -13,7 +13,7 @@ from typing import ParamSpec, TypeVar
 
 from django.db import OperationalError, transaction
 
-from inventory.exceptions import ConcurrencyConflict
+from core.exceptions import ConcurrencyConflict
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_support import BrowserSession, TokenAuth
-from inventory.exceptions import (
+from core.exceptions import (
     ConcurrencyConflict,
     DomainError,
     IllegalTransition,

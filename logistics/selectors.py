@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import NotPermitted, ValidationFailed
+from core.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
 from inventory.selectors import sites_for

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import IllegalTransition, ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.exceptions import IllegalTransition, ValidationFailed
 from inventory.models import Item
 from supply_requests.models import (
     ACTIVE_STATUSES,

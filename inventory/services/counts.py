@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import IllegalTransition, ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.exceptions import IllegalTransition, ValidationFailed
 from inventory.models import (
     AdjustmentReason,
     Lot,

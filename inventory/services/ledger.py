@@ -42,7 +42,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import InsufficientStock, ValidationFailed
+from core.exceptions import InsufficientStock, ValidationFailed
 from inventory.models import (
     DailyStockRollup,
     Lot,

@@ -7,8 +7,8 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from core.exceptions import ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.exceptions import ValidationFailed
 from inventory.models import Lot, MovementKind, Site, StockTransfer, StockTransferLine
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import MovementSource, lock_balances, post_movement

@@ -16,10 +16,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from inventory.exceptions import InsufficientStock
-from inventory.models import Item, Site, StockMovement
-from inventory.services.ledger import expiry_judged_on
-from logistics.demo.requests_data import (
+from core.exceptions import InsufficientStock
+from demo.world.requests_data import (
     ASKS,
     STORY,
     VANS,
@@ -34,7 +32,9 @@ from logistics.demo.requests_data import (
     Reject,
     Trip,
 )
-from logistics.demo.stock import SHANGHAI
+from demo.world.stock import SHANGHAI
+from inventory.models import Item, Site, StockMovement
+from inventory.services.ledger import expiry_judged_on
 from logistics.models import Allocation, Shipment, ShipmentStatusChange
 from logistics.selectors import allocation_plan
 from logistics.services import (

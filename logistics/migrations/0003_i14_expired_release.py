@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0002_dashboard_indexes'),
+        ("logistics", "0002_dashboard_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allocation',
-            name='expired_release_reason',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='expired stock released because'),
+            model_name="allocation",
+            name="expired_release_reason",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="expired stock released because",
+            ),
         ),
         migrations.AddField(
-            model_name='shipmentline',
-            name='expired_release_reason',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='expired stock released because'),
+            model_name="shipmentline",
+            name="expired_release_reason",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="expired stock released because",
+            ),
         ),
     ]

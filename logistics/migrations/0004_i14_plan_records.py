@@ -7,33 +7,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0003_i14_expired_release'),
-        ('requests', '0002_dashboard_indexes'),
+        ("logistics", "0003_i14_expired_release"),
+        ("requests", "0002_dashboard_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanRecord',
+            name="PlanRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('committed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='committed at')),
-                ('items', models.JSONField(default=list, verbose_name='items')),
-                ('sites', models.JSONField(default=list, verbose_name='sites')),
-                ('supply', models.JSONField(default=list, verbose_name='supply')),
-                ('explanation', models.JSONField(default=list, verbose_name='reasoning')),
-                ('proposal', models.JSONField(default=list, verbose_name='proposal')),
-                ('changes', models.JSONField(default=list, verbose_name='changes')),
-                ('committed', models.JSONField(default=list, verbose_name='committed')),
-                ('committed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requests', models.ManyToManyField(related_name='plan_records', to='requests.supplyrequest', verbose_name='requests')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "committed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="committed at"
+                    ),
+                ),
+                ("items", models.JSONField(default=list, verbose_name="items")),
+                ("sites", models.JSONField(default=list, verbose_name="sites")),
+                ("supply", models.JSONField(default=list, verbose_name="supply")),
+                ("explanation", models.JSONField(default=list, verbose_name="reasoning")),
+                ("proposal", models.JSONField(default=list, verbose_name="proposal")),
+                ("changes", models.JSONField(default=list, verbose_name="changes")),
+                ("committed", models.JSONField(default=list, verbose_name="committed")),
+                (
+                    "committed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requests",
+                    models.ManyToManyField(
+                        related_name="plan_records",
+                        to="requests.supplyrequest",
+                        verbose_name="requests",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'committed plan',
-                'verbose_name_plural': 'committed plans',
-                'ordering': ['-committed_at', '-id'],
+                "verbose_name": "committed plan",
+                "verbose_name_plural": "committed plans",
+                "ordering": ["-committed_at", "-id"],
             },
         ),
     ]

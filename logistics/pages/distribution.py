@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from inventory.exceptions import DomainError, NotPermitted
+from core.exceptions import DomainError, NotPermitted
+from core.pages import attempt
 from inventory.models import Item
 from inventory.selectors import sites_for
-from inventory.web import attempt
 from logistics.models import ShipmentStatus
 from logistics.selectors import (
     allocation_plan,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.exceptions import DomainError, NotPermitted
+from core.exceptions import DomainError, NotPermitted
+from core.pages import attempt
 from inventory.forms import AdjustmentForm, DonationForm, DonationLineFormSet, TransferForm
 from inventory.models import WRITE_OFF_REASONS, Item, Lot, StockCount, StockCountStatus
 from inventory.selectors import balances_for, sites_for
@@ -28,7 +29,6 @@ from inventory.services import (
     stock_transfer,
 )
 from inventory.services.ledger import is_expired
-from inventory.web import attempt
 from logistics.selectors import shortages
 from logistics.services import stock_write_off_expired, stock_write_off_releasing
 from notifications import conf as alert_conf

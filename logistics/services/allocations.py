@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from core.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
 from inventory.models import Site
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import (

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from core.exceptions import ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.exceptions import ValidationFailed
 from inventory.models import Item, Site
 from logistics.models import PlanRecord
 from logistics.selectors import STORED_EXPLANATION_KEYS, allocation_plan

@@ -7,8 +7,8 @@ release a request's reserved stock and then make the transition, in one transact
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from core.exceptions import IllegalTransition
 from core.transactions import atomic_retrying
-from inventory.exceptions import IllegalTransition
 from logistics.models import Allocation, AllocationStatus
 from logistics.services.allocations import lock_lines, release_locked
 from supply_requests.models import SupplyRequest

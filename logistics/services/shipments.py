@@ -17,8 +17,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import IllegalTransition, NotPermitted, ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.exceptions import IllegalTransition, NotPermitted, ValidationFailed
 from inventory.models import MovementKind, Site
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import (

@@ -6,8 +6,8 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from core.exceptions import ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.exceptions import ValidationFailed
 from inventory.models import (
     WRITE_OFF_REASONS,
     AdjustmentReason,

@@ -5,8 +5,8 @@ import pytest
 from django.db import OperationalError, transaction
 from django.urls import reverse
 
+from core.exceptions import ConcurrencyConflict
 from core.transactions import atomic_retrying
-from inventory.exceptions import ConcurrencyConflict
 from inventory.models import Organisation
 from logistics.services import allocations as allocation_services
 from tests.api.conftest import ApiClient

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from inventory.exceptions import (
+from core.exceptions import (
     IllegalTransition,
     InsufficientStock,
     NotPermitted,

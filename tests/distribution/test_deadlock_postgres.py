@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.db.models.query import QuerySet
 
 import core.transactions
-from inventory.exceptions import DomainError, InsufficientStock
+from core.exceptions import DomainError, InsufficientStock
 from inventory.models import StockBalance
 from logistics.models import Allocation, AllocationStatus, ShipmentStatus
 from logistics.services import (

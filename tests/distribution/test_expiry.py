@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
 from dashboards.selectors import summary
-from inventory.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
 from inventory.models import AdjustmentReason, MovementKind, StockBalance, StockMovement
 from logistics.models import Allocation, AllocationStatus
 from logistics.selectors import allocation_plan, pick_list_flags, shortages

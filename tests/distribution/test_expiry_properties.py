@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from inventory.exceptions import InsufficientStock
+from core.exceptions import InsufficientStock
 from inventory.models import OrganisationRole
 from inventory.services import DonationLineInput, donation_receive
 from logistics.models import Allocation

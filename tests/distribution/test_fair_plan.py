@@ -5,7 +5,7 @@ reasons and can be read back on the request's story (issue 14)."""
 import pytest
 from django.urls import reverse
 
-from inventory.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 from logistics.models import PlanRecord
 from logistics.selectors import allocation_plan, request_story
 from logistics.services import PlannedQuantity, plan_commit

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
-from inventory.exceptions import DomainError
+from core.exceptions import DomainError
 from inventory.models import StockBalance
 from inventory.selectors import ledger_mismatches
 from logistics.models import Allocation, AllocationStatus, Shipment, ShipmentStatus

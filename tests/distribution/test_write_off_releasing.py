@@ -3,7 +3,7 @@ reservation is ever larger than the shelf."""
 
 import pytest
 
-from inventory.exceptions import InsufficientStock, NotPermitted
+from core.exceptions import InsufficientStock, NotPermitted
 from inventory.models import StockBalance
 from logistics.services import stock_write_off_releasing
 from supply_requests.models import Priority

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from inventory.exceptions import IllegalTransition
+from core.exceptions import IllegalTransition
 from supply_requests.models import RequestStatus
 from supply_requests.services import lock_request, request_approve
 from tests.conftest import requires_postgres
