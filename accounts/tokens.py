@@ -50,7 +50,7 @@ def api_token_create(*, actor: AbstractBaseUser, name: str) -> tuple[ApiToken, s
 
 @transaction.atomic
 def api_token_revoke(*, actor: AbstractBaseUser, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",), no_key=True).get(pk=token.pk)
     if token.user_id != actor.pk:
         raise NotPermitted(_("You can only revoke your own tokens."))
     if token.revoked_at is not None:

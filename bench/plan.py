@@ -90,6 +90,9 @@ def build_world(
                         tier=0 if frontline[unit] else rng.choices(tiers, weights)[0],
                         need=need,
                         outstanding=max(1, round(wanted)),
+                        # The planner is fair per unit (issue 14): a unit's lines of one
+                        # item share its weight, as `open_demands` hands them over.
+                        unit_id=unit,
                     )
                 )
 

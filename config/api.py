@@ -19,6 +19,7 @@ from accounts.api_support import (
     TokenWriteThrottle,
 )
 from core.exceptions import (
+    ConcurrencyConflict,
     Conflict,
     DomainError,
     IllegalTransition,
@@ -48,6 +49,7 @@ _STATUS = {
     ValidationFailed: 422,
     NotPermitted: 403,
     IllegalTransition: 409,
+    ConcurrencyConflict: 409,
     InsufficientStock: 409,
     Conflict: 409,
 }

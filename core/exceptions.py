@@ -37,3 +37,14 @@ class Conflict(DomainError):
 class NotPermitted(DomainError):
     code = "permission_denied"
     default_message = _("You may not do this.")
+
+
+class ConcurrencyConflict(DomainError):
+    """Another transaction held the same rows (a deadlock or serialization failure that
+    persisted after one retry). Nothing was written; trying again later will usually work."""
+
+    code = "conflict"
+    default_message = _(
+        "Someone else was changing the same stock or request at the same moment; nothing "
+        "was saved. Please try again."
+    )

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from core.api import Id
 from core.quantities import Quantity
+from inventory.services.ledger import is_expired
 
 
 class PackOut(Schema):
@@ -108,7 +109,17 @@ class BalanceOut(Schema):
     expiry: date | None = Field(None, alias="lot.expiry")
     on_hand: int
     reserved: int
+    # What can be promised: nothing of an expired lot. Its unpromised stock is `expired`.
     available: int
+    expired: int
+
+    @staticmethod
+    def resolve_available(obj) -> int:
+        return 0 if is_expired(obj.expiry) else obj.available
+
+    @staticmethod
+    def resolve_expired(obj) -> int:
+        return obj.available if is_expired(obj.expiry) else 0
 
 
 class MovementOut(Schema):

@@ -18,13 +18,15 @@ from inventory.models import WRITE_OFF_REASONS, Lot
 from inventory.services import stock_adjust
 from logistics import schemas
 from logistics.models import Allocation, ShipmentLine, ShipmentStatus
-from logistics.selectors import allocation_plan
+from logistics.selectors import allocation_plan, plan_record_for
 from logistics.selectors import visible_shipments as shipments_for
 from logistics.services import (
     AllocationInput,
+    PlannedQuantity,
     Receipt,
     Waybill,
     allocation_commit,
+    plan_commit,
     request_cancel_releasing,
     request_close_releasing,
     shipment_cancel,
@@ -79,6 +81,50 @@ def plan_allocations(request: HttpRequest, payload: schemas.PlanIn):
     return allocation_plan(actor=request.auth, items=items, sites=sites)
 
 
+@router.post("/allocations/plan/commit", response=responses({201: schemas.PlanRecordOut}))
+@decorate_view(idempotent)
+def commit_plan(
+    request: HttpRequest,
+    payload: schemas.PlanCommitIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Commit the fair-share plan for these items and sites as you settled it: reserve the
+    stock (all or nothing) and store the plan, its proposal and each change with its reason.
+    A proposed line you do not list stays as proposed."""
+    items, sites = _items_and_sites(request, payload.items, payload.sites)
+    by_code = {site.code: site for site in sites}
+    for line in payload.allocations:
+        if line.site not in by_code:
+            raise ValidationFailed(
+                _("%(site)s is not one of the plan's sites.") % {"site": line.site}
+            )
+    record = plan_commit(
+        actor=request.auth,
+        items=items,
+        sites=sites,
+        quantities=[
+            PlannedQuantity(a.request_line, by_code[a.site], a.quantity, a.reason)
+            for a in payload.allocations
+        ],
+    )
+    return Status(201, plan_record_for(record))
+
+
+@router.get(
+    "/requests/{request_id}/plans",
+    response=responses({200: list[schemas.PlanRecordOut]}),
+    tags=["requests"],
+)
+def request_plans(request: HttpRequest, request_id: Id):
+    """The committed plans that decided this request's share, newest first, with their
+    reasoning in the language you ask for."""
+    supply_request = request_out(request, request_id)
+    return [
+        plan_record_for(record)
+        for record in supply_request.plan_records.select_related("committed_by")
+    ]
+
+
 @router.post("/allocations/commit", response=responses({201: schemas.CommitOut}))
 @decorate_view(idempotent)
 def commit_allocations(
@@ -93,7 +139,8 @@ def commit_allocations(
     created = allocation_commit(
         actor=request.auth,
         allocations=[
-            AllocationInput(a.request_line, sites[a.site], a.quantity) for a in payload.allocations
+            AllocationInput(a.request_line, sites[a.site], a.quantity, a.release_expired)
+            for a in payload.allocations
         ],
     )
     allocations = (

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Item, Lot, Site
-from supply_requests.models import ServedUnit, SupplyRequestLine
+from supply_requests.models import ServedUnit, SupplyRequest, SupplyRequestLine
 
 
 class AllocationStatus(models.TextChoices):
@@ -32,6 +32,14 @@ class Allocation(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     status = models.CharField(
         _("status"), max_length=20, choices=AllocationStatus.choices, default="reserved"
+    )
+    # Set only when the lot had expired and a coordinator released it on purpose: why.
+    expired_release_reason = models.CharField(
+        _("expired stock released because"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # bulk writers (scale worlds, COPY) that leave the column out
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -120,6 +128,14 @@ class ShipmentLine(models.Model):
         _("discrepancy"), max_length=20, choices=DiscrepancyReason.choices, blank=True
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Copied from the allocation: expired stock on this line was released with this reason.
+    expired_release_reason = models.CharField(
+        _("expired stock released because"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # bulk writers (scale worlds, COPY) that leave the column out
+    )
 
     class Meta:
         verbose_name = _("shipment line")
@@ -157,3 +173,34 @@ class ShipmentStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.shipment_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class PlanRecord(models.Model):
+    """A committed fair-share plan, kept whole so anyone can see later why who got what:
+    what the planner was given (items, sites, supply, each line's need and tier), what it
+    proposed, what the coordinator changed (each change with its reason), what was
+    reserved, and who committed it. The reasoning is stored as codes and numbers
+    (`logistics.selectors.explain` words it in the reader's language)."""
+
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    committed_at = models.DateTimeField(_("committed at"), default=timezone.now)
+    items = models.JSONField(_("items"), default=list)  # item codes, as planned
+    sites = models.JSONField(_("sites"), default=list)  # site codes, in order of preference
+    supply = models.JSONField(_("supply"), default=list)  # per item: available, outstanding…
+    explanation = models.JSONField(_("reasoning"), default=list)  # per line, codes
+    proposal = models.JSONField(_("proposal"), default=list)  # [{request_line, site, quantity}]
+    changes = models.JSONField(_("changes"), default=list)  # [{…, proposed, committed, reason}]
+    committed = models.JSONField(_("committed"), default=list)  # [{request_line, site, quantity}]
+    requests = models.ManyToManyField(
+        SupplyRequest, related_name="plan_records", verbose_name=_("requests")
+    )
+
+    class Meta:
+        verbose_name = _("committed plan")
+        verbose_name_plural = _("committed plans")
+        ordering = ["-committed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"plan #{self.pk} by {self.committed_by_id} at {self.committed_at:%Y-%m-%d %H:%M}"

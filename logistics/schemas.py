@@ -23,26 +23,39 @@ class PlanAllocationOut(Schema):
     item: str
     site: str
     quantity: int
+    item_name: str
+    site_name: str
 
 
 class PlanExplanationOut(Schema):
+    """One request line's reasoning: codes for programs, words in the asked language."""
+
     request_line: int
     request: int
     served_unit: int
     served_unit_name: str
     item: str
+    item_name: str
     tier: int
     tier_label: str
     need: int
     need_basis: str
+    need_basis_code: str
+    need_claimed: int
+    need_capped: bool
     outstanding: int
     quantity: int
+    unit_quantity: int = Field(..., description="what the unit gets of the item in all")
     share_per_need: float | None
+    share_per_person: float
     why: str
+    why_code: str
+    text: str
 
 
 class PlanItemOut(Schema):
     item: str
+    item_name: str
     available: int
     outstanding: int
     planned: int
@@ -59,6 +72,56 @@ class CommitLineIn(Schema):
     request_line: Id
     site: str = Field(..., min_length=1, max_length=40)
     quantity: Quantity
+    release_expired: str = Field(
+        "",
+        max_length=200,
+        description="Empty: expired lots are never used. A reason: release expired stock of "
+        "this item on purpose (taken first); the reason is kept on the allocation, the "
+        "shipment line, the waybill and the dispatch movement.",
+    )
+
+
+class PlannedLineIn(Schema):
+    request_line: Id
+    site: str = Field(..., min_length=1, max_length=40)
+    quantity: int = Field(..., ge=0, le=10**9)
+    reason: str = Field(
+        "", max_length=200, description="required when it differs from the proposal"
+    )
+
+
+class PlanCommitIn(PlanIn):
+    """The plan's items and sites, and the quantities settled on: a proposed line not
+    listed stays as proposed; a changed quantity needs a reason."""
+
+    allocations: list[PlannedLineIn] = Field(default_factory=list, max_length=5000)
+
+
+class PlanChangeOut(Schema):
+    request_line: int
+    site: str
+    proposed: int
+    committed: int
+    reason: str
+
+
+class PlanQuantityOut(Schema):
+    request_line: int
+    site: str
+    quantity: int
+
+
+class PlanRecordOut(Schema):
+    id: int
+    committed_by: str
+    committed_at: datetime
+    items: list[str]
+    sites: list[str]
+    supply: list[dict]
+    proposal: list[PlanQuantityOut]
+    changes: list[PlanChangeOut]
+    committed: list[PlanQuantityOut]
+    explanation: list[PlanExplanationOut]
 
 
 class CommitIn(Schema):
@@ -72,6 +135,7 @@ class AllocationOut(Schema):
     lot: int = Field(..., alias="lot_id")
     quantity: int
     status: str
+    expired_release_reason: str
 
 
 class CommitOut(Schema):

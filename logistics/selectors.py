@@ -3,20 +3,24 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
 from inventory.selectors import sites_for
+from inventory.services.ledger import expired, is_expired, today, usable
 from logistics.models import (
     Allocation,
     AllocationStatus,
+    PlanRecord,
     Shipment,
+    ShipmentLine,
     ShipmentStatus,
     ShipmentStatusChange,
 )
@@ -29,6 +33,7 @@ from supply_requests.models import (
 )
 from supply_requests.planning import (
     TIER_LABELS,
+    WHY,
     Demand,
     Share,
     assign_sites,
@@ -36,7 +41,7 @@ from supply_requests.planning import (
     fair_shares,
 )
 from supply_requests.roles import roles_for
-from supply_requests.selectors import coordinated_units, open_demands, units_for
+from supply_requests.selectors import NEED_BASIS, coordinated_units, open_demands, units_for
 
 
 @dataclass
@@ -48,16 +53,21 @@ class PlanLine:
     item: str
     site: str
     quantity: int
+    item_name: str = ""
+    site_name: str = ""
 
 
 @dataclass
 class Plan:
     allocations: list[PlanLine] = field(default_factory=list)
+    # One entry per request line: codes and numbers only (see `explain` for the words).
     explanation: list[dict] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
 
 
 def _explain(share: Share, demand_info: dict, item: Item) -> dict:
+    """What a plan (and its stored record) keeps of one line's reasoning: codes and numbers,
+    never words, so it reads in whatever language it is shown in later."""
     level = float(share.level) if share.level is not None else None
     return {
         "request_line": share.line_id,
@@ -65,14 +75,84 @@ def _explain(share: Share, demand_info: dict, item: Item) -> dict:
         "served_unit": demand_info["unit_id"],
         "served_unit_name": demand_info["unit_name"],
         "item": item.code,
+        "item_name_zh": item.name_zh,
+        "item_name_en": item.name_en,
         "tier": share.tier,
-        "tier_label": str(TIER_LABELS[share.tier]),
         "need": share.need,
-        "need_basis": demand_info["need_basis"],
+        "need_basis_code": demand_info["need_basis"],
+        "need_claimed": demand_info["need_claimed"],
+        "need_capped": demand_info["need_capped"],
         "outstanding": share.outstanding,
         "quantity": share.quantity,
+        "unit_quantity": share.unit_quantity,
         "share_per_need": level,
-        "why": str(share.why),
+        "share_per_person": round(share.unit_quantity / share.need, 4),
+        "why_code": share.why,
+    }
+
+
+# What a stored plan keeps of each explanation entry: the codes and numbers of `_explain`.
+STORED_EXPLANATION_KEYS = (
+    "request_line",
+    "request",
+    "served_unit",
+    "served_unit_name",
+    "item",
+    "item_name_zh",
+    "item_name_en",
+    "tier",
+    "need",
+    "need_basis_code",
+    "need_claimed",
+    "need_capped",
+    "outstanding",
+    "quantity",
+    "unit_quantity",
+    "share_per_need",
+    "share_per_person",
+    "why_code",
+)
+
+
+def item_name(entry: dict) -> str:
+    """The item's name in the language being shown."""
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    return entry["item_name_zh"] if chinese or not entry["item_name_en"] else entry["item_name_en"]
+
+
+def explain(entry: dict) -> dict:
+    """An explanation entry with its words in the current language: tier, need basis and
+    reason labels, and one sentence saying what the unit gets and why."""
+    params = {
+        "unit": entry["served_unit_name"],
+        "item": item_name(entry),
+        "total": entry["unit_quantity"],
+        "per_person": f"{entry['share_per_person']:.3g}",
+        "need": entry["need"],
+        "basis": NEED_BASIS[entry["need_basis_code"]],
+        "why": WHY[entry["why_code"]],
+        "claimed": entry["need_claimed"],
+    }
+    text = (
+        _(
+            "%(unit)s gets %(total)d of %(item)s in all, %(per_person)s per person "
+            "(need %(need)d, %(basis)s): %(why)s."
+        )
+        % params
+    )
+    if entry["need_capped"]:
+        text += (
+            " "
+            + _("Its request said %(claimed)d people; the directory's figure, %(need)d, was used.")
+            % params
+        )
+    return {
+        **entry,
+        "item_name": item_name(entry),
+        "tier_label": str(TIER_LABELS[entry["tier"]]),
+        "need_basis": str(params["basis"]),
+        "why": str(params["why"]),
+        "text": text,
     }
 
 
@@ -80,7 +160,8 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
     """Propose who gets how much of each item from the chosen sites (nothing is reserved).
 
     Demand is every approved, not yet allocated request line of the units the actor
-    coordinates; supply is what is available (on hand minus reserved) at the sites."""
+    coordinates; supply is what is available (on hand minus reserved) at the sites in lots
+    that have not expired."""
     roles = roles_for(actor)
     if not (roles.is_admin or roles.is_coordinator):
         raise NotPermitted(_("Only coordinators plan allocations."))
@@ -90,7 +171,7 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
         require_site_manager(actor, site)
     available: dict[int, dict[int, int]] = defaultdict(dict)
     for row in (
-        StockBalance.objects.filter(site__in=sites, item__in=items)
+        StockBalance.objects.filter(usable(), site__in=sites, item__in=items)
         .values("item_id", "site_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
     ):
@@ -116,7 +197,8 @@ def _plan_item(
     site_stock = [(site.pk, available.get(site.pk, 0)) for site in sites]
     supply = sum(quantity for _site, quantity in site_stock)
     shares = fair_shares(demands, supply)
-    site_codes = {site.pk: site.code for site in sites}
+    by_id = {site.pk: site for site in sites}
+    chinese = (get_language() or "zh-hans").startswith("zh")
     for pick in assign_sites(shares, site_stock):
         line = info[pick.line_id]
         plan.allocations.append(
@@ -126,21 +208,70 @@ def _plan_item(
                 served_unit=line["unit_id"],
                 served_unit_name=line["unit_name"],
                 item=item.code,
-                site=site_codes[pick.site_id],
+                site=by_id[pick.site_id].code,
                 quantity=pick.quantity,
+                item_name=item.name_zh if chinese or not item.name_en else item.name_en,
+                site_name=by_id[pick.site_id].name,
             )
         )
-    plan.explanation.extend(_explain(s, info[s.line_id], item) for s in shares)
+    plan.explanation.extend(explain(_explain(s, info[s.line_id], item)) for s in shares)
     outstanding = sum(d.outstanding for d in demands)
     plan.items.append(
         {
             "item": item.code,
+            "item_name": item.name_zh if chinese or not item.name_en else item.name_en,
             "available": supply,
             "outstanding": outstanding,
             "planned": sum(s.quantity for s in shares),
             "short": max(outstanding - supply, 0),
         }
     )
+
+
+@dataclass(frozen=True)
+class PickFlag:
+    """A warning for the picker on one shipment line: `kind` is "expired" (released on
+    purpose, with `reason`), "before_needed" (expires before the request's needed-by date)
+    or "soon" (expires within the alert window)."""
+
+    kind: str
+    expiry: date
+    reason: str = ""
+    needed_by: date | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == "expired":
+            return _("Expired on %(expiry)s — released on purpose: %(reason)s") % {
+                "expiry": self.expiry.isoformat(),
+                "reason": self.reason,
+            }
+        if self.kind == "before_needed":
+            return _("Expires on %(expiry)s, before it is needed (%(needed)s)") % {
+                "expiry": self.expiry.isoformat(),
+                "needed": self.needed_by.isoformat() if self.needed_by else "",
+            }
+        return _("Expires soon: %(expiry)s") % {"expiry": self.expiry.isoformat()}
+
+
+def pick_list_flags(lines: Sequence[ShipmentLine], *, window_days: int) -> dict[int, PickFlag]:
+    """Per shipment line (by id), the expiry warning to show where it is picked, if any."""
+    day = today()
+    soon = day + timedelta(days=window_days)
+    flags: dict[int, PickFlag | None] = {}
+    for line in lines:
+        expiry = line.lot.expiry
+        needed_by = line.request_line.request.needed_by
+        flag = None
+        if expiry is not None:
+            if is_expired(expiry, on=day):
+                flag = PickFlag("expired", expiry, reason=line.expired_release_reason)
+            elif needed_by is not None and expiry < needed_by:
+                flag = PickFlag("before_needed", expiry, needed_by=needed_by)
+            elif expiry <= soon:
+                flag = PickFlag("soon", expiry)
+        flags[line.pk] = flag
+    return flags
 
 
 @dataclass(frozen=True)
@@ -155,12 +286,51 @@ class StoryEvent:
 
     @property
     def to_label(self) -> str:
+        if self.what == "plan":
+            return _("allocation plan committed")
         kind = ShipmentStatus if self.what == "shipment" else RequestStatus
         return str(kind(self.to_status).label)
 
 
+def plan_record_for(record: PlanRecord) -> dict:
+    """A stored plan as people read it: its reasoning worded in the current language."""
+    return {
+        "id": record.pk,
+        "committed_by": record.committed_by.get_username(),
+        "committed_at": record.committed_at,
+        "items": record.items,
+        "sites": record.sites,
+        "supply": record.supply,
+        "proposal": record.proposal,
+        "changes": record.changes,
+        "committed": record.committed,
+        "explanation": [explain(entry) for entry in record.explanation],
+    }
+
+
+def plan_note(record: PlanRecord, request: SupplyRequest) -> str:
+    """What a committed plan decided for one request, and every change made to it, in the
+    reader's language."""
+    lines = set(request.lines.values_list("pk", flat=True))
+    parts = [explain(e)["text"] for e in record.explanation if e["request_line"] in lines]
+    changes = [c for c in record.changes if c["request_line"] in lines]
+    names = dict(
+        Site.objects.filter(code__in={c["site"] for c in changes}).values_list("code", "name")
+    )
+    parts.extend(
+        _(
+            "The coordinator changed %(proposed)d to %(committed)d from %(site)s, because: "
+            "%(reason)s"
+        )
+        % {**change, "site": names.get(change["site"], change["site"])}
+        for change in changes
+    )
+    return " ".join(parts)
+
+
 def request_story(request: SupplyRequest) -> list[StoryEvent]:
-    """A request's whole story in time order: its own transitions and those of every
+    """A request's whole story in time order: its own transitions, the committed plans that
+    decided its share (with their reasons and changes), and the transitions of every
     shipment that carried its goods."""
     events = [
         StoryEvent(
@@ -168,6 +338,18 @@ def request_story(request: SupplyRequest) -> list[StoryEvent]:
         )
         for c in request.history.select_related("actor")
     ]
+    events.extend(
+        StoryEvent(
+            record.committed_at,
+            record.committed_by.get_username(),
+            "plan",
+            record.pk,
+            "",
+            "",
+            plan_note(record, request),
+        )
+        for record in request.plan_records.select_related("committed_by")
+    )
     events.extend(
         StoryEvent(
             c.at,
@@ -255,7 +437,8 @@ def ready_to_ship(user: User) -> list[ReadyToShip]:
 
 def shortages(user: User) -> list[dict]:
     """Items with approved demand still waiting for stock, against what is available at the
-    user's sites: the starting point of a fair-share plan (and a low-stock list for staff)."""
+    user's sites (expired lots are not; they are counted apart as `expired`): the starting
+    point of a fair-share plan (and a low-stock list for staff)."""
     roles = roles_for(user)
     units = (
         ServedUnit.objects.all()
@@ -273,10 +456,18 @@ def shortages(user: User) -> list[dict]:
         .values_list("item_id", "total")
     )
     available = dict(
-        StockBalance.objects.filter(site__in=sites_for(user), item_id__in=outstanding)
+        StockBalance.objects.filter(usable(), site__in=sites_for(user), item_id__in=outstanding)
         .values("item_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
         .values_list("item_id", "free")
+    )
+    expired_stock = dict(
+        StockBalance.objects.filter(
+            expired(), site__in=sites_for(user), item_id__in=outstanding, on_hand__gt=0
+        )
+        .values("item_id")
+        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .values_list("item_id", "total")
     )
     items = Item.objects.in_bulk(outstanding)
     return sorted(
@@ -285,6 +476,7 @@ def shortages(user: User) -> list[dict]:
                 "item": items[item_id],
                 "outstanding": total,
                 "available": available.get(item_id, 0),
+                "expired": expired_stock.get(item_id, 0),
                 "short": max(total - available.get(item_id, 0), 0),
             }
             for item_id, total in outstanding.items()

@@ -5,14 +5,19 @@ hypothesis and timed in isolation:
 
 1. **Priority tiers first.** Tier 0 is frontline medical units and critical requests, then
    high, normal, low. A tier is served in full before the next one gets anything.
-2. **Inside a tier, max-min ("water-filling") weighted by need.** Every line gets the same
-   share per unit of need (people served, else isolated households, else households) — the
-   water level — unless that is more than its outstanding approved quantity, in which case it
-   gets exactly what is outstanding and the rest flows to the others. So no line's share per
-   need can be raised without lowering one that is already smaller.
-3. **Whole units.** Each line gets its exact share rounded down or up (never off by more than
-   one); the leftover units go to the largest remainders, ties broken by line id, so the same
-   input always gives the same plan.
+2. **Inside a tier, max-min ("water-filling") weighted by need, per served unit.** All the
+   open lines of one unit for the item (in one tier) are one claimant with one weight — its
+   need — however many requests carry them, so filing two requests gains nothing. Every
+   claimant gets the same share per unit of need — the water level — unless that is more
+   than its outstanding approved quantity, in which case it gets exactly what is
+   outstanding and the rest flows to the others. So no unit's share per need can be raised
+   without lowering one that is already smaller.
+3. **Whole units.** Each claimant gets its exact share rounded down or up (never off by more
+   than one); the leftover units go to the largest remainders, ties broken by the claimant's
+   first line id, so the same input always gives the same plan. A unit's share is then
+   given to its lines oldest first.
+
+Reasons are codes (`WHY`), translated where they are shown, never stored as English.
 """
 
 import gc
@@ -30,10 +35,17 @@ TIER_LABELS = {
     2: _("normal"),
     3: _("low"),
 }
-WHY_FULL_BELOW_SHARE = _("full: its outstanding quantity is below the fair share")
-WHY_FAIR_SHARE = _("fair share of a short tier, in proportion to need")
-WHY_FULL_TIER = _("full: enough stock for the whole tier")
-WHY_NOTHING_LEFT = _("nothing: stock ran out in a higher-priority tier")
+# Why a claimant got what it got: the code is stored, the words are looked up when shown.
+FULL_BELOW_SHARE = "full_below_share"
+FAIR_SHARE = "fair_share"
+FULL_TIER = "full_tier"
+NOTHING_LEFT = "nothing_left"
+WHY = {
+    FULL_BELOW_SHARE: _("full: its outstanding quantity is below the fair share"),
+    FAIR_SHARE: _("fair share of a short tier, in proportion to need"),
+    FULL_TIER: _("full: enough stock for the whole tier"),
+    NOTHING_LEFT: _("nothing: stock ran out in a higher-priority tier"),
+}
 
 
 @contextmanager
@@ -59,8 +71,9 @@ class Demand:
     line_id: int
     item_id: int
     tier: int
-    need: int  # weight, ≥ 1
+    need: int  # weight, ≥ 1: the unit's, the same on every line of the unit
     outstanding: int  # approved minus already allocated, ≥ 1
+    unit_id: int | None = None  # lines of one unit (and tier) share one weight; None: alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +85,9 @@ class Share:
     outstanding: int
     quantity: int
     level: Fraction | None  # the tier's water level (share per need), None if not reached
-    why: str  # a lazily translated reason, see the WHY_ constants
+    why: str  # a code, see `WHY`
+    unit_id: int | None = None
+    unit_quantity: int = 0  # what the unit gets in all (its lines of this item and tier)
 
 
 def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
@@ -104,7 +119,9 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
             d.outstanding,
             d.outstanding,
             level,
-            "full: its outstanding quantity is below the fair share",
+            FULL_BELOW_SHARE,
+            d.unit_id,
+            d.outstanding,
         )
         for d in saturated
     ]
@@ -122,7 +139,9 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
             d.outstanding,
             floors[d.line_id] + (d.line_id in bonus),
             level,
-            "fair share of a short tier, in proportion to need",
+            FAIR_SHARE,
+            d.unit_id,
+            floors[d.line_id] + (d.line_id in bonus),
         )
         for d in rest
     )
@@ -130,7 +149,68 @@ def _water_fill(demands: Sequence[Demand], supply: int) -> list[Share]:
 
 
 def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
-    """Split `supply` of one item over its demands: tiers in order, max-min inside a tier."""
+    """Split `supply` of one item over its demands: tiers in order, max-min inside a tier,
+    one claimant per served unit (its lines' outstanding summed, its need counted once)."""
+    groups: dict[tuple, list[Demand]] = {}
+    for demand in demands:
+        key = (demand.tier, demand.line_id if demand.unit_id is None else -1, demand.unit_id)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [demand]
+        else:
+            members.append(demand)
+    # A unit with one line is its own claimant (the common case, and no new objects); a unit
+    # with several becomes one claimant holding their sum, named by its first line.
+    claimants: dict[int, list[Demand]] = {}
+    merged: list[Demand] = []
+    for members in groups.values():
+        if len(members) == 1:
+            merged.append(members[0])
+            continue
+        members.sort(key=lambda d: d.line_id)
+        first = members[0]
+        claimants[first.line_id] = members
+        merged.append(
+            Demand(
+                line_id=first.line_id,
+                item_id=first.item_id,
+                tier=first.tier,
+                need=max(d.need for d in members),
+                outstanding=sum(d.outstanding for d in members),
+                unit_id=first.unit_id,
+            )
+        )
+    shares: list[Share] = []
+    for claim in _claimant_shares(merged, supply):
+        members = claimants.get(claim.line_id)
+        if members is None:
+            shares.append(claim)
+            continue
+        # The unit's share goes to its lines oldest first.
+        left = claim.quantity
+        for demand in members:
+            take = min(left, demand.outstanding)
+            left -= take
+            shares.append(
+                Share(
+                    demand.line_id,
+                    demand.item_id,
+                    demand.tier,
+                    claim.need,
+                    demand.outstanding,
+                    take,
+                    claim.level,
+                    claim.why,
+                    demand.unit_id,
+                    claim.quantity,
+                )
+            )
+    shares.sort(key=lambda s: s.line_id)
+    return shares
+
+
+def _claimant_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
+    """Tiers in order, max-min inside a tier, over claimants (one `Demand` each)."""
     tiers: dict[int, list[Demand]] = defaultdict(list)
     for demand in demands:
         tiers[demand.tier].append(demand)
@@ -149,7 +229,9 @@ def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
                     d.outstanding,
                     d.outstanding,
                     None,
-                    "full: enough stock for the whole tier",
+                    FULL_TIER,
+                    d.unit_id,
+                    d.outstanding,
                 )
                 for d in members
             )
@@ -167,11 +249,13 @@ def fair_shares(demands: Iterable[Demand], supply: int) -> list[Share]:
                     d.outstanding,
                     0,
                     None,
-                    "nothing: stock ran out in a higher-priority tier",
+                    NOTHING_LEFT,
+                    d.unit_id,
+                    0,
                 )
                 for d in members
             )
-    return sorted(shares, key=lambda s: s.line_id)
+    return shares
 
 
 @dataclass(frozen=True, slots=True)

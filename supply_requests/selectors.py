@@ -2,9 +2,10 @@
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import NotPermitted
 from inventory.models import OrganisationRole
@@ -62,15 +63,49 @@ def requests_for(user: User) -> QuerySet[SupplyRequest]:
     )
 
 
-def need_of(people_served: int, unit: ServedUnit) -> tuple[int, str]:
-    """The weight of a request in a fair share, and what it was based on."""
-    if people_served > 0:
-        return people_served, _("people served")
-    if unit.isolated_households > 0:
-        return unit.isolated_households, _("households in isolation")
-    if unit.households > 0:
-        return unit.households, _("households")
-    return 1, _("no need figures given")
+@dataclass(frozen=True)
+class Need:
+    """A unit's weight in a fair share and where it came from (`basis` is a code of
+    `NEED_BASIS`, translated where it is shown). `claimed` is the people served the requests
+    said; `capped` when that was more than the directory's figure and the figure was used."""
+
+    value: int
+    basis: str
+    claimed: int = 0
+    capped: bool = False
+
+
+NEED_BASIS = {
+    "people_served": _("people served, as requested"),
+    "population": _("registered population"),
+    "isolated_households": _("households in isolation"),
+    "households": _("households"),
+    "none": _("no need figures given"),
+}
+
+
+def directory_need(unit: ServedUnit) -> tuple[int, str] | None:
+    """The directory's figure for a unit: registered population, else households in
+    isolation, else households; None when it has none."""
+    for basis in ("population", "isolated_households", "households"):
+        value = getattr(unit, basis)
+        if value > 0:
+            return value, basis
+    return None
+
+
+def need_of(claimed: int, unit: ServedUnit) -> Need:
+    """A unit's need: the people its requests say they serve, but never more than the
+    directory's figure for the unit (so a request cannot inflate its share); without a
+    claim, the directory's figure; without either, 1."""
+    directory = directory_need(unit)
+    if claimed > 0:
+        if directory is not None and claimed > directory[0]:
+            return Need(directory[0], directory[1], claimed=claimed, capped=True)
+        return Need(claimed, "people_served", claimed=claimed)
+    if directory is not None:
+        return Need(directory[0], directory[1])
+    return Need(1, "none")
 
 
 def tier_of(priority: str, frontline_medical: bool) -> int:
@@ -91,25 +126,34 @@ def open_demands(
         .select_related("request__served_unit")
         .order_by("pk")
     )
+    lines = list(lines)
+    # One need per unit and item, whatever number of requests carry it: the largest claim.
+    claims: dict[tuple[int, int], int] = defaultdict(int)
+    for line in lines:
+        key = (line.request.served_unit_id, line.item_id)
+        claims[key] = max(claims[key], line.request.people_served)
     by_item: dict[int, list[Demand]] = defaultdict(list)
     info: dict[int, dict] = {}
     for line in lines:
         request, unit = line.request, line.request.served_unit
-        need, basis = need_of(request.people_served, unit)
+        need = need_of(claims[(unit.pk, line.item_id)], unit)
         by_item[line.item_id].append(
             Demand(
                 line_id=line.pk,
                 item_id=line.item_id,
                 tier=tier_of(request.priority, unit.frontline_medical),
-                need=need,
+                need=need.value,
                 outstanding=line.quantity_outstanding,
+                unit_id=unit.pk,
             )
         )
         info[line.pk] = {
             "request_id": request.pk,
             "unit_id": unit.pk,
             "unit_name": unit.name,
-            "need_basis": basis,
+            "need_basis": need.basis,
+            "need_claimed": need.claimed,
+            "need_capped": need.capped,
         }
     return by_item, info
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import IllegalTransition, ValidationFailed
+from core.transactions import atomic_retrying
 from inventory.models import Item
 from supply_requests.models import (
     ACTIVE_STATUSES,
@@ -47,7 +48,9 @@ class RequestLineInput:
 
 def lock_request(request: SupplyRequest) -> SupplyRequest:
     return (
-        SupplyRequest.objects.select_for_update().select_related("served_unit").get(pk=request.pk)
+        SupplyRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("served_unit")
+        .get(pk=request.pk)
     )
 
 
@@ -96,7 +99,7 @@ def _check_lines(lines: Sequence[RequestLineInput]) -> None:
             )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_create(
     *,
     actor: AbstractBaseUser,
@@ -136,7 +139,7 @@ def request_create(
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def request_update_draft(
     *,
     actor: AbstractBaseUser,
@@ -172,7 +175,7 @@ def request_update_draft(
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def request_submit(*, actor: AbstractBaseUser, request: SupplyRequest) -> SupplyRequest:
     """Send a draft to the coordinators."""
     request = lock_request(request)
@@ -185,7 +188,7 @@ def request_submit(*, actor: AbstractBaseUser, request: SupplyRequest) -> Supply
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def request_approve(
     *,
     actor: AbstractBaseUser,
@@ -201,7 +204,7 @@ def request_approve(
     request = lock_request(request)
     require_coordinator(actor, request.served_unit)
     _ensure_can_become(request, RequestStatus.APPROVED, {RequestStatus.SUBMITTED})
-    lines = list(request.lines.select_for_update().order_by("id"))
+    lines = list(request.lines.select_for_update(of=("self",), no_key=True).order_by("id"))
     line_ids = {line.pk for line in lines}
     if set(approved) != line_ids:
         missing = sorted(line_ids - set(approved))
@@ -241,7 +244,7 @@ def request_approve(
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def request_reject(
     *, actor: AbstractBaseUser, request: SupplyRequest, reason: str
 ) -> SupplyRequest:
@@ -286,7 +289,7 @@ def _refuse_if_stock_is_held(request: SupplyRequest, verb: str) -> None:
         )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_cancel(
     *, actor: AbstractBaseUser, request: SupplyRequest, note: str = ""
 ) -> SupplyRequest:
@@ -302,7 +305,7 @@ def request_cancel(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def request_close(*, actor: AbstractBaseUser, request: SupplyRequest, reason: str) -> SupplyRequest:
     """Close a decided request short of what was approved, with the reason why."""
     request = lock_request(request)

@@ -89,7 +89,7 @@ def _summarise(
     # Only balances holding stock (a partial index): a used-up lot's row stays at zero for
     # ever, and reading those would make this grow with history.
     available = dict(
-        balances.filter(on_hand__gt=0)
+        balances.filter(Q(expiry__isnull=True) | Q(expiry__gte=as_of), on_hand__gt=0)
         .values("item_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
         .values_list("item_id", "free")

@@ -74,7 +74,7 @@ class DistributionImporter(Importer):
         # Every balance of the site, in (site, lot) order like `lock_balances`, so no other
         # dispatch can take the stock this plan counts on, and no two lockers deadlock.
         list(
-            StockBalance.objects.select_for_update()
+            StockBalance.objects.select_for_update(of=("self",), no_key=True)
             .filter(site=context.site)
             .order_by("site_id", "lot_id")
             .values_list("pk", flat=True)

@@ -4,11 +4,11 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import IllegalTransition, ValidationFailed
+from core.transactions import atomic_retrying
 from inventory.models import (
     AdjustmentReason,
     Lot,
@@ -24,7 +24,11 @@ from inventory.services.stock import stock_adjust
 
 
 def _lock_open_count(count: StockCount) -> StockCount:
-    locked = StockCount.objects.select_for_update().select_related("site").get(pk=count.pk)
+    locked = (
+        StockCount.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("site")
+        .get(pk=count.pk)
+    )
     if locked.status != StockCountStatus.OPEN:
         raise IllegalTransition(
             _("Stock count #%(id)d is %(status)s, not open.")
@@ -34,12 +38,12 @@ def _lock_open_count(count: StockCount) -> StockCount:
     return locked
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_count_start(*, actor: AbstractBaseUser, site: Site) -> StockCount:
     """Open a count listing every lot the site holds or has held; one open count per site."""
     require_site_manager(actor, site)
     # Lock the site row so two people starting a count at once get one count, not two.
-    Site.objects.select_for_update().get(pk=site.pk)
+    Site.objects.select_for_update(of=("self",), no_key=True).get(pk=site.pk)
     if StockCount.objects.filter(site=site, status=StockCountStatus.OPEN).exists():
         raise IllegalTransition(_("%(site)s already has an open count.") % {"site": site.name})
     count = StockCount.objects.create(site=site, started_by=actor)
@@ -50,7 +54,7 @@ def stock_count_start(*, actor: AbstractBaseUser, site: Site) -> StockCount:
     return count
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_count_record(
     *, actor: AbstractBaseUser, count: StockCount, counted: Mapping[int, int]
 ) -> StockCount:
@@ -71,7 +75,7 @@ def stock_count_record(
     return count
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_count_post(
     *, actor: AbstractBaseUser, count: StockCount, occurred_at: datetime | None = None
 ) -> list[StockAdjustment]:
@@ -90,7 +94,7 @@ def stock_count_post(
             % {"lots": ", ".join(str(lot) for lot in missing[:10])}
         )
     on_hand = dict(
-        StockBalance.objects.select_for_update()
+        StockBalance.objects.select_for_update(of=("self",), no_key=True)
         .filter(site=count.site, lot_id__in=[line.lot_id for line in lines])
         .order_by("lot_id")
         .values_list("lot_id", "on_hand")
@@ -120,7 +124,7 @@ def stock_count_post(
     return adjustments
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_count_cancel(*, actor: AbstractBaseUser, count: StockCount) -> StockCount:
     count = _lock_open_count(count)
     require_site_manager(actor, count.site)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
+from core.transactions import atomic_retrying
 from inventory.models import Donation, DonationLine, Donor, Item, ItemPack, Lot, MovementKind, Site
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import MovementSource, lock_balances, post_movement
@@ -73,7 +74,7 @@ def donor_for(name_or_donor: Donor | str) -> Donor:
     return donor
 
 
-@transaction.atomic
+@atomic_retrying
 def donation_receive(
     *,
     actor: AbstractBaseUser,

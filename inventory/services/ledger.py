@@ -1,4 +1,5 @@
-"""Where stock balances change, one movement at a time (`post_movement`).
+"""Where stock balances change, one movement at a time (`post_movement`), and the locking
+order of every service.
 
 There are two write paths into the ledger, and no other: this module, used by every service
 that moves existing stock, and `inventory.services.bulk_donations`, which receives whole
@@ -7,14 +8,38 @@ an existing balance, so it needs no row locks) and keeps the daily roll-up throu
 module's `lock_rollups` and `rollup_day`. A hypothesis test holds the two equal
 (`tests/inventory/test_donation_receive_bulk.py`).
 
-Every change locks the affected `StockBalance` rows (`select_for_update`, in a stable order so
-two transactions never wait on each other crosswise), re-checks the quantities against the
+Every change locks the affected `StockBalance` rows, re-checks the quantities against the
 locked values, writes the ledger movement and the new balance in the same transaction. The
 database check constraints are the last line: even a bug here cannot store negative stock.
+
+Locks lock only the rows they mean: `select_for_update(of=("self",), no_key=True)`. Without
+`of` a `select_related` also locks the joined item, site, lot or served-unit rows (so any
+write that merely references that item waits, and two services deadlock crosswise); with
+`no_key` the lock does not block the foreign-key checks of inserts that reference the row
+(no service changes a locked row's key).
+
+**The locking order**, kept by every service in every layer (a transaction takes locks only
+in this order, each kind in ascending id order, so no two transactions wait on each other
+crosswise):
+
+1. the shipment (dispatch, delivery, cancel), or the stock count;
+2. supply requests, by id, then their request lines, by id (`lock_lines`, `lock_request`);
+3. allocations (reservations), by id;
+4. stock balances, in (site, lot) order (`lock_balances`, `lock_item_balances`);
+5. the per-site roll-up advisory locks, in site order (`lock_rollups`), taken last.
+
+Should PostgreSQL still pick a deadlock victim (or a serialization failure happen), the
+service boundary (`core.transactions.atomic_retrying`) runs the service once more, and then
+answers `ConcurrencyConflict` (a 409 from the API, a form error on a page), never a 500.
+
+A lot past its expiry date is not available (`usable`): reads and allocation skip it unless
+a coordinator releases it on purpose, with a reason (see `logistics.services.allocations`).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 
@@ -47,6 +72,42 @@ class MovementSource:
     document_id: int | None = None
 
 
+# The day expiry is judged by when a caller replays history (the demo's 2020 story):
+# unset, it is today. A context variable, so it never leaks to another thread or request.
+_judged_on: ContextVar[date | None] = ContextVar("expiry_judged_on", default=None)
+
+
+@contextmanager
+def expiry_judged_on(day: date) -> Iterator[None]:
+    """Judge expiry as of `day` inside the block (replaying a past day's decisions)."""
+    token = _judged_on.set(day)
+    try:
+        yield
+    finally:
+        _judged_on.reset(token)
+
+
+def today() -> date:
+    """The day expiry is judged by: today in the project's time zone (or the replayed day,
+    see `expiry_judged_on`)."""
+    return _judged_on.get() or timezone.localdate()
+
+
+def is_expired(expiry: date | None, *, on: date | None = None) -> bool:
+    """A lot is expired from the day after its expiry date; a lot without one never is."""
+    return expiry is not None and expiry < (on or today())
+
+
+def usable(on: date | None = None) -> Q:
+    """Balances whose lot has not expired (by the balance's own copy of the lot's expiry)."""
+    return Q(expiry__isnull=True) | Q(expiry__gte=on or today())
+
+
+def expired(on: date | None = None) -> Q:
+    """Balances whose lot has expired."""
+    return Q(expiry__lt=on or today())
+
+
 def lock_balances(keys: Iterable[tuple[int, int]], *, create: bool) -> dict:
     """Lock the balances of (site_id, lot_id) pairs, in sorted order, and return them.
 
@@ -57,7 +118,9 @@ def lock_balances(keys: Iterable[tuple[int, int]], *, create: bool) -> dict:
     locked: dict[tuple[int, int], StockBalance] = {}
     keys = sorted(set(keys))
     for site_id, lot_id in keys:
-        query = StockBalance.objects.select_for_update().filter(site_id=site_id, lot_id=lot_id)
+        query = StockBalance.objects.select_for_update(of=("self",), no_key=True).filter(
+            site_id=site_id, lot_id=lot_id
+        )
         balance = query.first()
         if balance is None and create:
             item_id, expiry = Lot.objects.values_list("item_id", "expiry").get(pk=lot_id)
@@ -87,7 +150,7 @@ def lock_item_balances(site_item_pairs: Iterable[tuple[int, int]]) -> list[Stock
     for site_id, item_id in pairs:
         condition |= Q(site_id=site_id, item_id=item_id)
     return list(
-        StockBalance.objects.select_for_update()
+        StockBalance.objects.select_for_update(of=("self",), no_key=True)
         .filter(condition)
         .select_related("lot", "site")
         .order_by("site_id", "lot_id")

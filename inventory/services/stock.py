@@ -3,10 +3,10 @@
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
+from core.transactions import atomic_retrying
 from inventory.models import (
     WRITE_OFF_REASONS,
     AdjustmentReason,
@@ -32,7 +32,7 @@ def _positive(quantity: int) -> None:
         raise ValidationFailed(_("The quantity must be more than zero."))
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_reserve(*, actor: AbstractBaseUser, site: Site, lot: Lot, quantity: int) -> StockBalance:
     """Promise `quantity` of a lot; never more than is on hand and not yet promised."""
     require_site_manager(actor, site)
@@ -40,7 +40,7 @@ def stock_reserve(*, actor: AbstractBaseUser, site: Site, lot: Lot, quantity: in
     return change_reservation(balance=site_lot_balance(site, lot), delta=quantity)
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_release(*, actor: AbstractBaseUser, site: Site, lot: Lot, quantity: int) -> StockBalance:
     """Give back a promise made by `stock_reserve`."""
     require_site_manager(actor, site)
@@ -48,7 +48,7 @@ def stock_release(*, actor: AbstractBaseUser, site: Site, lot: Lot, quantity: in
     return change_reservation(balance=site_lot_balance(site, lot), delta=-quantity)
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_dispatch(
     *,
     actor: AbstractBaseUser,
@@ -77,7 +77,7 @@ def stock_dispatch(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_return(
     *,
     actor: AbstractBaseUser,
@@ -117,7 +117,7 @@ def _check_adjustment(quantity: int, reason: str) -> None:
         raise ValidationFailed(_("An entry error can only reverse a receipt."))
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_adjust(
     *,
     actor: AbstractBaseUser,

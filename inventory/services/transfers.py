@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
+from core.transactions import atomic_retrying
 from inventory.models import Lot, MovementKind, Site, StockTransfer, StockTransferLine
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import MovementSource, lock_balances, post_movement
@@ -20,7 +20,7 @@ class TransferLineInput:
     quantity: int
 
 
-@transaction.atomic
+@atomic_retrying
 def stock_transfer(
     *,
     actor: AbstractBaseUser,

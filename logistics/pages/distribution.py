@@ -18,26 +18,31 @@ from django.views.decorators.http import require_POST
 
 from core.dates import ISODateTimeField
 from core.exceptions import DomainError, NotPermitted
-from core.pages import act_then_redirect, confirm_first
+from core.pages import act_then_redirect, attempt, confirm_first
 from core.quantities import parse_quantity
-from inventory.models import Item, Lot
+from inventory.models import Item
 from inventory.selectors import sites_for
 from logistics.models import ShipmentStatus
 from logistics.selectors import (
     OVERDUE_AFTER,
     allocation_plan,
+    pick_list_flags,
     ready_to_ship,
     shortages,
     visible_shipments,
 )
 from logistics.services import (
     AllocationInput,
+    PlannedQuantity,
     Waybill,
     allocation_commit,
     shipment_cancel,
     shipment_create,
     shipment_dispatch,
 )
+from logistics.services import plan_commit as plan_commit_service
+from notifications import conf as alert_conf
+from supply_requests.models import SupplyRequestLine
 from supply_requests.roles import roles_for
 from supply_requests.selectors import coordinated_units, unknown_lines_for_coordinator
 
@@ -91,11 +96,13 @@ def _plan_rows(plan) -> list:
 @login_required
 @require_POST
 def plan_commit(request: HttpRequest) -> HttpResponse:
-    """Commit the (possibly adjusted) plan: `qty-<line>-<site code>` fields, zero skipped."""
+    """Commit the (possibly adjusted) plan: `qty-<line>-<site code>` fields (with
+    `reason-<line>-<site code>` where a quantity was changed), for the items and sites the
+    plan was made for (`plan_item`, `plan_site`). The plan is stored with its changes."""
     _require_coordinator(request)
     sites = {s.code: s for s in sites_for(request.user)}
-    picks: list[AllocationInput] = []
     back = _back(request)
+    quantities: list[PlannedQuantity] = []
     for key, raw in request.POST.items():
         if not key.startswith("qty-"):
             continue
@@ -113,22 +120,33 @@ def plan_commit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect(back)
-        if quantity > 0:
-            picks.append(AllocationInput(int(line_id), sites[site_code], quantity))
-    if not picks:
+        reason = request.POST.get(f"reason-{line_id}-{site_code}", "")
+        quantities.append(PlannedQuantity(int(line_id), sites[site_code], quantity, reason))
+    if not any(q.quantity > 0 for q in quantities):
         messages.error(request, _("Nothing to allocate."))
         return redirect(back)
-    if unknown_lines_for_coordinator(request.user, (p.request_line_id for p in picks)):
+    if unknown_lines_for_coordinator(request.user, (q.request_line_id for q in quantities)):
         raise Http404
+    plan_sites = [sites[c] for c in request.POST.getlist("plan_site") if c in sites] or [
+        sites[c] for c in dict.fromkeys(q.site.code for q in quantities)
+    ]
+    item_codes = request.POST.getlist("plan_item") or list(
+        SupplyRequestLine.objects.filter(pk__in=[q.request_line_id for q in quantities])
+        .values_list("item__code", flat=True)
+        .distinct()
+    )
+    items = list(Item.objects.filter(code__in=item_codes).order_by("code"))
     try:
-        created = allocation_commit(actor=request.user, allocations=picks)
-        messages.success(request, _reserved_message(created, {p.request_line_id for p in picks}))
-        return redirect("pages:dispatch")
+        record = plan_commit_service(
+            actor=request.user, items=items, sites=plan_sites, quantities=quantities
+        )
     except NotPermitted as exc:
         raise Http404 from exc
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)
+    messages.success(request, _reserved_message(record.committed))
+    return redirect("pages:dispatch")
 
 
 def _back(request: HttpRequest) -> str:
@@ -141,12 +159,16 @@ def _back(request: HttpRequest) -> str:
     return reverse("pages:shortages")
 
 
-def _reserved_message(created: list, line_ids: set[int]) -> str:
+def _reserved_message(committed: list[dict]) -> str:
     """What was reserved, per item in its own unit: quantities of different items (masks,
     pairs, bottles) are never added into one number."""
-    lines = len(line_ids)
-    lots = Lot.objects.filter(pk__in={a.lot_id for a in created}).values("item_id")
-    items = {item.pk: item for item in Item.objects.filter(pk__in=lots)}
+    line_items = dict(
+        SupplyRequestLine.objects.filter(pk__in={c["request_line"] for c in committed}).values_list(
+            "pk", "item_id"
+        )
+    )
+    lines = len(line_items)
+    items = Item.objects.in_bulk(set(line_items.values()))
     if len(items) != 1:
         return ngettext(
             "Reserved stock of %(items)d items on %(n)d request line.",
@@ -159,11 +181,62 @@ def _reserved_message(created: list, line_ids: set[int]) -> str:
         "Reserved %(qty)d %(unit)s of %(item)s on %(n)d request lines.",
         lines,
     ) % {
-        "qty": sum(a.quantity for a in created),
+        "qty": sum(c["quantity"] for c in committed),
         "unit": item.base_unit,
         "item": item.name_zh,
         "n": lines,
     }
+
+
+class ReleaseExpiredForm(forms.Form):
+    """A coordinator hands out expired stock on purpose: which line, from where, how much, why."""
+
+    request_line = forms.IntegerField(label=gettext_lazy("Request line number"), min_value=1)
+    site = forms.ChoiceField(label=gettext_lazy("Site"))
+    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, max_value=10**9)
+    reason = forms.CharField(
+        label=gettext_lazy("Why this expired stock may be handed out"), max_length=200
+    )
+
+    def __init__(self, *args, sites=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [(s.code, s.name) for s in sites]
+
+
+@login_required
+def release_expired(request: HttpRequest) -> HttpResponse:
+    """The explicit "release expired stock" action: reserve expired lots (first expiry first)
+    for one request line, with the reason recorded on the reservation, the shipment line,
+    the waybill and the dispatch movement."""
+    _require_coordinator(request)
+    sites = list(sites_for(request.user).filter(is_active=True).order_by("code"))
+    form = ReleaseExpiredForm(
+        request.POST or None, sites=sites, initial={"request_line": request.GET.get("line")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        site = next(s for s in sites if s.code == data["site"])
+        created = attempt(
+            form,
+            lambda: allocation_commit(
+                actor=request.user,
+                allocations=[
+                    AllocationInput(data["request_line"], site, data["quantity"], data["reason"])
+                ],
+            ),
+        )
+        if created is not None:
+            messages.success(
+                request,
+                _("Expired stock released: %(qty)d reserved.")
+                % {"qty": sum(a.quantity for a in created)},
+            )
+            return redirect("pages:dispatch")
+    return render(
+        request,
+        "simple_form.html",
+        {"form": form, "title": _("Release expired stock on purpose")},
+    )
 
 
 class WaybillForm(forms.Form):
@@ -236,7 +309,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The pick list (first expiry first out) and a printable waybill."""
     shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
     lines = sorted(
-        shipment.lines.select_related("item", "lot", "request_line"),
+        shipment.lines.select_related("item", "lot", "request_line__request"),
         key=lambda line: (
             line.item.code,
             line.lot.expiry is None,
@@ -244,13 +317,14 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             line.lot_id,
         ),
     )
+    flags = pick_list_flags(lines, window_days=alert_conf.expiry_window_days())
     roles = roles_for(request.user)
     return render(
         request,
         "logistics/shipment_detail.html",
         {
             "shipment": shipment,
-            "lines": lines,
+            "lines": [(line, flags[line.pk]) for line in lines],
             "history": shipment.history.select_related("actor"),
             "can_coordinate": roles.is_admin
             or shipment.served_unit.organisations.filter(

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotPermitted
@@ -45,11 +46,12 @@ from inventory.services import (
     stock_count_start,
     stock_transfer,
 )
+from inventory.services.ledger import expired, is_expired
 from logistics.selectors import shortages
-from logistics.services import stock_write_off_releasing
+from logistics.services import stock_write_off_expired, stock_write_off_releasing
+from notifications import conf as alert_conf
 from notifications.models import StockThreshold
 
-NEAR_EXPIRY = timedelta(days=30)
 STOCK_PAGE_SIZE = 50
 STOCK_SORTS = {
     "item": ("item__category", "item__code", "lot__expiry", "lot_id"),
@@ -73,6 +75,7 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     site_code = request.GET.get("site") or sites[0].code
     site = next((s for s in sites if s.code == site_code), sites[0])
     today = timezone.localdate()
+    window = timedelta(days=alert_conf.expiry_window_days())
     short_items = {row["item"].pk for row in shortages(request.user) if row["short"] > 0}
     balances = balances_for(request.user).filter(site=site, on_hand__gt=0)
     text = " ".join(request.GET.get("q", "").split())[:100]
@@ -90,15 +93,25 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "b": b,
-            "expired": b.lot.expiry is not None and b.lot.expiry < today,
-            "near_expiry": b.lot.expiry is not None
-            and today <= b.lot.expiry <= today + NEAR_EXPIRY,
+            "expired": is_expired(b.expiry, on=today),
+            # Nothing of an expired lot can be promised: its unpromised stock is "expired".
+            "available": 0 if is_expired(b.expiry, on=today) else b.available,
+            "near_expiry": b.expiry is not None and today <= b.expiry <= today + window,
             "low": b.item_id in short_items,
         }
         for b in page.object_list
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    # Expired stock at this site as its own figure: per item in its own unit, never a sum
+    # of masks and bottles (the whole site, not just this page of the list).
+    expired_items = list(
+        balances_for(request.user)
+        .filter(expired(today), site=site, on_hand__gt=0)
+        .values("item__name_zh", "item__name_en", "item__base_unit")
+        .annotate(quantity=Sum("on_hand"), lots=Count("pk"))
+        .order_by("item__name_zh")
+    )
     return render(
         request,
         "logistics/stock.html",
@@ -106,6 +119,9 @@ def stock_view(request: HttpRequest) -> HttpResponse:
             "sites": sites,
             "site": site,
             "rows": rows,
+            "expired_items": expired_items,
+            "expired_lots": sum(row["lots"] for row in expired_items),
+            "window_days": window.days,
             "counts": site.counts.order_by("-started_at")[:5],
             "page": page,
             "query": query.urlencode(),
@@ -427,3 +443,40 @@ def _count_differences(count: StockCount, lines: list) -> list[dict]:
         diff = None if line.counted is None else line.counted - current
         rows.append({"line": line, "on_hand": current, "difference": diff})
     return rows
+
+
+@login_required
+@require_POST
+def write_off_expired(request: HttpRequest) -> HttpResponse:
+    """One action, after a confirmation: write off every expired lot at the site (see
+    `stock_write_off_expired`)."""
+    site = get_object_or_404(sites_for(request.user), code=request.POST.get("site", ""))
+    confirmation = confirm_first(
+        request,
+        title=_("Write off all expired stock at %(site)s?") % {"site": site.name},
+        summary=[
+            _(
+                "Every lot past its expiry date here is written off (reason: expired). Stock "
+                "a coordinator released on purpose, or already on a planned shipment, stays."
+            )
+        ],
+        confirm_label=_("Write off expired stock"),
+    )
+    if confirmation is not None:
+        return confirmation
+
+    def done(adjustments: list) -> str:
+        lots = len(adjustments)
+        return ngettext(
+            "Expired stock written off: %(n)d lot.", "Expired stock written off: %(n)d lots.", lots
+        ) % {"n": lots}
+
+    try:
+        adjustments = stock_write_off_expired(actor=request.user, site=site)
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(adjustments))
+    return redirect(f"{_stock_url()}?site={site.code}")

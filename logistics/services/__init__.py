@@ -7,6 +7,7 @@ from logistics.services.allocations import (
     allocation_move,
     allocation_release,
 )
+from logistics.services.plans import PlannedQuantity, plan_commit
 from logistics.services.requests import request_cancel_releasing, request_close_releasing
 from logistics.services.shipments import (
     Receipt,
@@ -16,20 +17,23 @@ from logistics.services.shipments import (
     shipment_deliver,
     shipment_dispatch,
 )
-from logistics.services.stock import stock_write_off_releasing
+from logistics.services.stock import stock_write_off_expired, stock_write_off_releasing
 
 __all__ = [
     "AllocationInput",
+    "PlannedQuantity",
     "Receipt",
     "Waybill",
     "allocation_commit",
     "allocation_move",
     "allocation_release",
+    "plan_commit",
     "request_cancel_releasing",
     "request_close_releasing",
     "shipment_cancel",
     "shipment_create",
     "shipment_deliver",
     "shipment_dispatch",
+    "stock_write_off_expired",
     "stock_write_off_releasing",
 ]

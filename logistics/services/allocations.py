@@ -5,13 +5,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
+from core.transactions import atomic_retrying
 from inventory.models import Site
 from inventory.permissions import require_site_manager
-from inventory.services.ledger import change_reservation, fefo, lock_balances, lock_item_balances
+from inventory.services.ledger import (
+    change_reservation,
+    fefo,
+    is_expired,
+    lock_balances,
+    lock_item_balances,
+    today,
+)
 from logistics.models import Allocation, AllocationStatus
 from supply_requests.models import ACTIVE_STATUSES, SupplyRequest, SupplyRequestLine
 from supply_requests.roles import require_coordinator
@@ -23,6 +30,10 @@ class AllocationInput:
     request_line_id: int
     site: Site
     quantity: int
+    # Empty: expired lots are not touched. A reason: the coordinator releases expired stock
+    # of this item on purpose (e.g. expired masks cleared for non-medical use); FEFO then
+    # takes the expired lots first and each allocation made from one keeps the reason.
+    release_expired: str = ""
 
 
 def lock_lines(line_ids: Sequence[int]) -> dict[int, SupplyRequestLine]:
@@ -32,14 +43,14 @@ def lock_lines(line_ids: Sequence[int]) -> dict[int, SupplyRequestLine]:
     )
     requests = {
         r.pk: r
-        for r in SupplyRequest.objects.select_for_update()
+        for r in SupplyRequest.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=request_ids)
         .order_by("pk")
         .select_related("served_unit")
     }
     lines = {
         line.pk: line
-        for line in SupplyRequestLine.objects.select_for_update()
+        for line in SupplyRequestLine.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=line_ids)
         .order_by("pk")
         .select_related("item")
@@ -59,7 +70,7 @@ def _check_coordinator(actor: AbstractBaseUser, lines: Sequence[SupplyRequestLin
         require_coordinator(actor, unit)
 
 
-@transaction.atomic
+@atomic_retrying
 def allocation_commit(
     *, actor: AbstractBaseUser, allocations: Sequence[AllocationInput]
 ) -> list[Allocation]:
@@ -67,7 +78,8 @@ def allocation_commit(
 
     Each (line, site, quantity) is taken lot by lot, first expiry first out, from what is
     available at that site now (re-checked under lock), and never beyond the line's
-    approved-but-unallocated quantity.
+    approved-but-unallocated quantity. Expired lots are never taken, unless the pick
+    releases expired stock with a reason.
     """
     if not allocations:
         raise ValidationFailed(_("Nothing to allocate."))
@@ -108,20 +120,34 @@ def allocation_commit(
     shelves: dict[tuple[int, int], list] = defaultdict(list)
     for balance in fefo(balances):
         shelves[(balance.site_id, balance.item_id)].append(balance)
+    day = today()
     created = []
     for pick in allocations:
         line = lines[pick.request_line_id]
         wanted = pick.quantity
+        release = pick.release_expired.strip()[:200]
         shelf = shelves[(pick.site.pk, line.item_id)]
+        if not release:
+            shelf = [b for b in shelf if not is_expired(b.expiry, on=day)]
         available = sum(b.available for b in shelf)
         if available < wanted:
+            expired_there = sum(
+                b.available for b in shelves[(pick.site.pk, line.item_id)] if b not in shelf
+            )
+            message = _("Only %(available)d of %(item)s available at %(site)s; %(asked)d asked.")
+            if expired_there:
+                message = _(
+                    "Only %(available)d of %(item)s available at %(site)s; %(asked)d asked. "
+                    "%(expired)d more there has expired: release it with a reason to use it."
+                )
             raise InsufficientStock(
-                _("Only %(available)d of %(item)s available at %(site)s; %(asked)d asked.")
+                message
                 % {
                     "available": available,
                     "item": line.item.name_zh,
                     "site": pick.site.name,
                     "asked": wanted,
+                    "expired": expired_there,
                 },
                 available=available,
             )
@@ -136,6 +162,7 @@ def allocation_commit(
                     site_id=balance.site_id,
                     lot_id=balance.lot_id,
                     quantity=take,
+                    expired_release_reason=release if is_expired(balance.expiry, on=day) else "",
                     created_by=actor,
                 )
             )
@@ -149,7 +176,9 @@ def allocation_commit(
 def _lock_allocation(allocation: Allocation) -> Allocation:
     lines = lock_lines([allocation.request_line_id])
     locked = (
-        Allocation.objects.select_for_update().select_related("site", "lot").get(pk=allocation.pk)
+        Allocation.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("site", "lot")
+        .get(pk=allocation.pk)
     )
     locked.request_line = lines[locked.request_line_id]
     return locked
@@ -182,7 +211,7 @@ def release_locked(
     return allocation
 
 
-@transaction.atomic
+@atomic_retrying
 def allocation_release(
     *, actor: AbstractBaseUser, allocation: Allocation, quantity: int | None = None
 ) -> Allocation:
@@ -193,7 +222,7 @@ def allocation_release(
     return release_locked(actor=actor, allocation=allocation, quantity=quantity)
 
 
-@transaction.atomic
+@atomic_retrying
 def allocation_move(
     *, actor: AbstractBaseUser, allocation: Allocation, to_site: Site
 ) -> list[Allocation]:
@@ -201,11 +230,11 @@ def allocation_move(
     allocation = _lock_allocation(allocation)
     if allocation.site_id == to_site.pk:
         raise ValidationFailed(_("The allocation is already at %(site)s.") % {"site": to_site.name})
-    quantity = allocation.quantity
+    quantity, release = allocation.quantity, allocation.expired_release_reason
     require_coordinator(actor, allocation.request_line.request.served_unit)
     require_site_manager(actor, allocation.site)
     release_locked(actor=actor, allocation=allocation)
     return allocation_commit(
         actor=actor,
-        allocations=[AllocationInput(allocation.request_line_id, to_site, quantity)],
+        allocations=[AllocationInput(allocation.request_line_id, to_site, quantity, release)],
     )

@@ -5,10 +5,10 @@ release a request's reserved stock and then make the transition, in one transact
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import IllegalTransition
+from core.transactions import atomic_retrying
 from logistics.models import Allocation, AllocationStatus
 from logistics.services.allocations import lock_lines, release_locked
 from supply_requests.models import SupplyRequest
@@ -38,7 +38,7 @@ def _release_all(actor: AbstractBaseUser, request: SupplyRequest) -> None:
             current=request.status,
         )
     for allocation in (
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",), no_key=True)
         .filter(request_line__request=request, status=AllocationStatus.RESERVED)
         .order_by("pk")
     ):
@@ -46,7 +46,7 @@ def _release_all(actor: AbstractBaseUser, request: SupplyRequest) -> None:
         release_locked(actor=actor, allocation=allocation)
 
 
-@transaction.atomic
+@atomic_retrying
 def request_cancel_releasing(
     *, actor: AbstractBaseUser, request: SupplyRequest, note: str = ""
 ) -> SupplyRequest:
@@ -56,7 +56,7 @@ def request_cancel_releasing(
     return request_cancel(actor=actor, request=request, note=note)
 
 
-@transaction.atomic
+@atomic_retrying
 def request_close_releasing(
     *, actor: AbstractBaseUser, request: SupplyRequest, reason: str
 ) -> SupplyRequest:

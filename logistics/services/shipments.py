@@ -1,6 +1,12 @@
 """Shipments: planned from reservations, dispatched out of the ledger, confirmed on delivery.
 
-Locking order: the shipment, then the requests and lines it carries, then stock balances.
+Locking order (see `inventory.services.ledger`): the shipment, then the requests and lines it
+carries, then its allocations, then stock balances.
+
+Expired stock leaves only when a coordinator released it with a reason: a reservation whose
+lot has expired since (and was not released) is refused when the shipment is planned or
+dispatched, and the reason of a release is on the shipment line, the waybill and the
+dispatch movement.
 """
 
 from collections.abc import Mapping
@@ -8,14 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import IllegalTransition, NotPermitted, ValidationFailed
+from core.transactions import atomic_retrying
 from inventory.models import MovementKind, Site
 from inventory.permissions import require_site_manager
-from inventory.services.ledger import MovementSource, lock_balances, post_movement
+from inventory.services.ledger import (
+    MovementSource,
+    is_expired,
+    lock_balances,
+    post_movement,
+    today,
+)
 from logistics.models import (
     Allocation,
     AllocationStatus,
@@ -51,7 +63,7 @@ class Receipt:
 
 def _lock_shipment(shipment: Shipment, *, expect: str, to: str) -> Shipment:
     locked = (
-        Shipment.objects.select_for_update()
+        Shipment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("site", "served_unit")
         .get(pk=shipment.pk)
     )
@@ -68,6 +80,22 @@ def _lock_shipment(shipment: Shipment, *, expect: str, to: str) -> Shipment:
     return locked
 
 
+def _refuse_unreleased_expired(lines: list) -> None:
+    """Refuse to ship a lot that has expired unless its release was decided (with a reason)."""
+    day = today()
+    for line in lines:
+        if is_expired(line.lot.expiry, on=day) and not line.expired_release_reason:
+            raise IllegalTransition(
+                _(
+                    "Lot %(lot)s expired on %(expiry)s and was not released: release the "
+                    "reservation and allocate fresh stock, or release the expired stock on "
+                    "purpose with a reason."
+                )
+                % {"lot": line.lot_id, "expiry": line.lot.expiry.isoformat()},
+                current=ShipmentStatus.PLANNED,
+            )
+
+
 def _record(shipment: Shipment, *, to: str, actor: AbstractBaseUser, note: str = "") -> Shipment:
     previous = shipment.status
     shipment.status = to
@@ -78,7 +106,7 @@ def _record(shipment: Shipment, *, to: str, actor: AbstractBaseUser, note: str =
     return shipment
 
 
-@transaction.atomic
+@atomic_retrying
 def shipment_create(
     *,
     actor: AbstractBaseUser,
@@ -103,9 +131,17 @@ def shipment_create(
         )
     lines = lock_lines(line_ids)
     # Re-read under lock: another coordinator may have shipped or released some meanwhile.
-    allocations = list(candidates.select_for_update().select_related("lot").order_by("pk"))
+    # Only lines locked above: a reservation made since for another line waits for the next
+    # shipment (taking it would write a line this transaction does not hold).
+    allocations = list(
+        candidates.filter(request_line_id__in=lines)
+        .select_for_update(of=("self",), no_key=True)
+        .select_related("lot")
+        .order_by("pk")
+    )
     if not allocations:
         raise ValidationFailed(_("The reserved stock was taken by another shipment."))
+    _refuse_unreleased_expired(allocations)
     shipment = Shipment.objects.create(
         site=site,
         served_unit=served_unit,
@@ -123,6 +159,7 @@ def shipment_create(
             item_id=allocation.lot.item_id,
             lot=allocation.lot,
             quantity=allocation.quantity,
+            expired_release_reason=allocation.expired_release_reason,
         )
         allocation.status = AllocationStatus.IN_SHIPMENT
         allocation.save(update_fields=["status"])
@@ -132,7 +169,7 @@ def shipment_create(
     return shipment
 
 
-@transaction.atomic
+@atomic_retrying
 def shipment_cancel(*, actor: AbstractBaseUser, shipment: Shipment, note: str = "") -> Shipment:
     """Call off a planned shipment; its stock stays reserved for the same lines."""
     shipment = _lock_shipment(shipment, expect=ShipmentStatus.PLANNED, to=ShipmentStatus.CANCELLED)
@@ -143,7 +180,7 @@ def shipment_cancel(*, actor: AbstractBaseUser, shipment: Shipment, note: str = 
     return _record(shipment, to=ShipmentStatus.CANCELLED, actor=actor, note=note)
 
 
-@transaction.atomic
+@atomic_retrying
 def shipment_dispatch(
     *, actor: AbstractBaseUser, shipment: Shipment, occurred_at: datetime | None = None
 ) -> Shipment:
@@ -151,19 +188,32 @@ def shipment_dispatch(
     shipment = _lock_shipment(shipment, expect=ShipmentStatus.PLANNED, to=ShipmentStatus.DISPATCHED)
     require_coordinator(actor, shipment.served_unit)
     require_site_manager(actor, shipment.site)
-    shipment_lines = list(shipment.lines.select_related("allocation").order_by("pk"))
+    shipment_lines = list(shipment.lines.select_related("lot").order_by("pk"))
+    _refuse_unreleased_expired(shipment_lines)
     request_lines = lock_lines([line.request_line_id for line in shipment_lines])
+    allocations = Allocation.objects.select_for_update(of=("self",), no_key=True).in_bulk(
+        sorted(line.allocation_id for line in shipment_lines)
+    )
     balances = lock_balances(
         [(shipment.site_id, line.lot_id) for line in shipment_lines], create=False
     )
     for line in shipment_lines:
+        line.allocation = allocations[line.allocation_id]
+        reason = _("Shipment #%(id)d to %(unit)s") % {
+            "id": shipment.pk,
+            "unit": shipment.served_unit.name,
+        }
+        if line.expired_release_reason:
+            reason = _("%(reason)s; expired stock released: %(why)s") % {
+                "reason": reason,
+                "why": line.expired_release_reason,
+            }
         post_movement(
             balance=balances[(shipment.site_id, line.lot_id)],
             quantity=-line.quantity,
             kind=MovementKind.DISPATCH,
             actor=actor,
-            reason=_("Shipment #%(id)d to %(unit)s")
-            % {"id": shipment.pk, "unit": shipment.served_unit.name},
+            reason=reason,
             consume_reserved=line.quantity,
             source=MovementSource(document_type="shipment_line", document_id=line.pk),
             occurred_at=occurred_at,
@@ -187,7 +237,7 @@ def _require_receiver(actor: AbstractBaseUser, unit: ServedUnit) -> None:
         )
 
 
-@transaction.atomic
+@atomic_retrying
 def shipment_deliver(
     *,
     actor: AbstractBaseUser,

@@ -6,7 +6,7 @@ overdue shipments in `logistics.checks`, requests waiting for a decision in
 
 Who is told:
 - low stock at a site: its organisation's staff and coordinators;
-- a lot near expiry at a site: its organisation's staff.
+- a lot near expiry (or expired) at a site: its organisation's staff and coordinators.
 """
 
 from collections.abc import Collection
@@ -76,13 +76,15 @@ def low_stock_check(*, threshold_ids: Collection[int] | None = None) -> CheckRes
 
 
 def near_expiry_check() -> CheckResult:
-    """Alert a site's staff of every lot there expiring within the window (30 days by
-    default) or already expired, while any of it is on hand."""
+    """Alert a site's staff and coordinators of every lot there expiring within the window
+    (30 days by default) or already expired, while any of it is on hand: coordinators plan
+    what leaves, so they must know what may not."""
     balances = list(
         expiring_balances(today=timezone.localdate(), window_days=conf.expiry_window_days())
     )
     staff = organisation_members(
-        {b.site.organisation_id for b in balances}, [OrganisationRole.STAFF]
+        {b.site.organisation_id for b in balances},
+        [OrganisationRole.STAFF, OrganisationRole.COORDINATOR],
     )
     alerts = [
         Alert(

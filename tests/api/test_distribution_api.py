@@ -20,7 +20,7 @@ def test_shipments_list_cancel_and_waybill(
 
 
 def test_write_off_through_the_api_releases_promises(api_staff, approved, allocate, receive, site):
-    lot = receive(50, expiry=dt.date(2020, 3, 1))
+    lot = receive(50, expiry=dt.date(2030, 3, 1))
     request = approved(50)
     allocate(request, 50)
     response = api_staff.post(
@@ -51,9 +51,35 @@ def test_plan_explains_itself(api_coordinator, approved, receive, site, item):
     plan = api_coordinator.post("/allocations/plan", {"items": [item.code], "sites": [site.code]})
     body = plan.json()
     assert body["items"] == [
-        {"item": item.code, "available": 30, "outstanding": 40, "planned": 30, "short": 10}
+        {
+            "item": item.code,
+            "item_name": "N95 mask",
+            "available": 30,
+            "outstanding": 40,
+            "planned": 30,
+            "short": 10,
+        }
     ]
     (why,) = body["explanation"]
-    assert (why["quantity"], why["need_basis"], why["tier_label"]) == (30, "households", "normal")
+    assert (why["quantity"], why["need_basis"], why["tier_label"]) == (
+        30,
+        "registered population",
+        "normal",
+    )
+    assert (why["need_basis_code"], why["why_code"]) == ("population", "fair_share")
+    assert why["text"] == (
+        "玉林北路社区 gets 30 of N95 mask in all, 0.03 per person (need 1000, registered "
+        "population): fair share of a short tier, in proportion to need."
+    )
+    chinese = api_coordinator.client.post(
+        "/api/v1/allocations/plan",
+        {"items": [item.code], "sites": [site.code]},
+        content_type="application/json",
+        headers={**api_coordinator.headers, "Accept-Language": "zh-hans"},
+    ).json()
+    (why,) = chinese["explanation"]
+    assert "医用防护口罩" in why["text"] and "fair share" not in why["text"]
+    assert "gets" not in why["text"] and "人均" in why["text"]
+    assert chinese["allocations"][0]["site_name"] == site.name
     unknown = api_coordinator.post("/allocations/plan", {"items": ["zzz"], "sites": [site.code]})
     assert unknown.status_code == 422

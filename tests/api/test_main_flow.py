@@ -13,7 +13,7 @@ def test_the_main_flow_through_the_api_alone(
             "site": site.code,
             "donor": "壹基金",
             "received_at": "2020-01-28",
-            "lines": [{"item": item.code, "quantity": 500, "batch": "B1", "expiry": "2021-01-01"}],
+            "lines": [{"item": item.code, "quantity": 500, "batch": "B1", "expiry": "2031-01-01"}],
         },
     )
     assert response.status_code == 201, response.json()
@@ -30,7 +30,8 @@ def test_the_main_flow_through_the_api_alone(
         "on_hand": 500,
         "reserved": 0,
         "available": 500,
-        "expiry": "2021-01-01",
+        "expired": 0,
+        "expiry": "2031-01-01",
     }
 
     response = api_worker.post(

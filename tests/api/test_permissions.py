@@ -15,7 +15,7 @@ PERSONAS = ["staff", "worker", "coordinator", "outsider", "anonymous"]
 @pytest.fixture
 def world(staff, worker, coordinator, outsider, site, unit, item, receive, make_request):
     """Stock, a draft, a submitted request, and an approved one reserved on a planned shipment."""
-    lot = receive(500, expiry=dt.date(2021, 1, 1))
+    lot = receive(500, expiry=dt.date(2031, 1, 1))
     draft = make_request(10)
     submitted = make_request(10, status="submitted")
     approved = make_request(20, status="approved", approver=coordinator)

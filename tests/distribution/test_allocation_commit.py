@@ -19,8 +19,8 @@ def test_first_expiry_first_out_and_lots_without_expiry_last(
     coordinator, site, approved, allocate, receive
 ):
     undated = receive(50)
-    late = receive(50, expiry=dt.date(2021, 1, 1))
-    early = receive(20, expiry=dt.date(2020, 5, 1))
+    late = receive(50, expiry=dt.date(2031, 1, 1))
+    early = receive(20, expiry=dt.date(2030, 5, 1))
     request = approved(100)
     allocations = allocate(request, 100)
     assert [(a.lot, a.quantity) for a in allocations] == [(early, 20), (late, 50), (undated, 30)]

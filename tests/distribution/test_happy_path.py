@@ -25,8 +25,8 @@ from supply_requests.services import (
 
 
 def test_request_to_delivery(worker, coordinator, unit, site, item, receive):
-    near = receive(30, expiry=dt.date(2020, 6, 1), batch="EARLY")
-    late = receive(100, expiry=dt.date(2021, 6, 1), batch="LATE")
+    near = receive(30, expiry=dt.date(2030, 6, 1), batch="EARLY")
+    late = receive(100, expiry=dt.date(2031, 6, 1), batch="LATE")
     request = request_create(
         actor=worker,
         served_unit=unit,

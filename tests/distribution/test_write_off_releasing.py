@@ -44,3 +44,29 @@ def test_outsider_may_not_write_off(outsider, site, receive):
     lot = receive(10)
     with pytest.raises(NotPermitted):
         stock_write_off_releasing(actor=outsider, site=site, lot=lot, quantity=1, reason="lost")
+
+
+def test_write_off_releases_an_ordinary_unit_before_a_frontline_one_whatever_the_priority(
+    staff, coordinator, organisation, site, unit, approved, allocate, receive
+):
+    """Frontline medical units give back last, even when their request is marked low and
+    the ordinary unit's is normal (the frontline rule goes before priority)."""
+    from tests.factories import ServedUnitFactory, UnitMembershipFactory, UserFactory
+    from tests.test_helpers_requests import approved_for
+
+    lot = receive(100)
+    hospital = ServedUnitFactory(code="hospital", name="定点医院", frontline_medical=True)
+    hospital.organisations.add(organisation)
+    frontline = approved_for(
+        hospital,
+        UnitMembershipFactory(user=UserFactory(), served_unit=hospital).user,
+        coordinator,
+        50,
+        priority=Priority.LOW,
+    )
+    ordinary = approved(50, priority=Priority.NORMAL)
+    allocate(frontline, 50)
+    allocate(ordinary, 50)
+    stock_write_off_releasing(actor=staff, site=site, lot=lot, quantity=30, reason="damaged")
+    assert frontline.lines.get().quantity_allocated == 50
+    assert ordinary.lines.get().quantity_allocated == 20

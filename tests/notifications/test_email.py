@@ -33,7 +33,12 @@ def test_alerts_are_emailed_after_commit_one_message_per_recipient(
     assert mailoutbox == []  # nothing leaves before the alerts are committed
     for callback in callbacks:
         callback()
-    assert sorted(m.to[0] for m in mailoutbox) == ["staff2@example.org", "staff@example.org"]
+    # Staff keep the shelves, coordinators plan what leaves: both are told (issue 14).
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "coordinator@example.org",
+        "staff2@example.org",
+        "staff@example.org",
+    ]
     message = next(m for m in mailoutbox if m.to == ["staff@example.org"])
     assert message.subject == "[Relief supply tracker] 2 new alerts"
     assert "Expiring soon: N95 mask" in message.body
@@ -71,10 +76,10 @@ def test_email_can_be_turned_off(
 def test_sending_twice_sends_once(clock, with_emails, staff, expiring, mailoutbox):
     near_expiry_check()
     ids = list(Notification.objects.values_list("pk", flat=True))
-    assert send_notification_emails.delay(ids).get() == 1
+    assert send_notification_emails.delay(ids).get() == 2  # the staff and the coordinator
     assert send_notification_emails.delay(ids).get() == 0
     assert send_pending_emails.delay().get() == 0
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2
 
 
 def test_a_claim_held_by_another_sender_is_respected_until_it_expires(
@@ -90,9 +95,9 @@ def test_a_claim_held_by_another_sender_is_respected_until_it_expires(
         == 0
     )
     clock.shift(dt.timedelta(minutes=11))  # the other sender died: its claim lapses
-    assert len(pending_email_ids()) == 2
-    assert send_pending_emails.delay().get() == 1
-    assert len(mailoutbox) == 1
+    assert len(pending_email_ids()) == 4  # two lots, each to the staff and the coordinator
+    assert send_pending_emails.delay().get() == 2
+    assert len(mailoutbox) == 2
 
 
 def test_a_failing_mail_server_is_retried_with_backoff_and_nothing_is_lost(
@@ -112,8 +117,8 @@ def test_a_failing_mail_server_is_retried_with_backoff_and_nothing_is_lost(
 
     monkeypatch.setattr(EmailBackend, "send_messages", flaky)
     result = send_notification_emails.apply(args=[ids])  # eager: retries run at once
-    assert result.successful() and result.get() == 1
-    assert len(failures) == 2 and len(mailoutbox) == 1
+    assert result.successful() and result.get() == 2  # the staff and the coordinator
+    assert len(failures) == 2 and len(mailoutbox) == 2
     assert send_notification_emails.retry_backoff and send_notification_emails.max_retries == 8
 
 

@@ -1,5 +1,5 @@
 """Near expiry: a lot on hand expiring within the window (30 days by default) alerts the site's
-staff once; the alert clears when the lot is gone and could be raised again."""
+staff and coordinators once; the alert clears when the lot is gone and could be raised again."""
 
 import datetime as dt
 import importlib
@@ -12,23 +12,24 @@ from notifications.services import near_expiry_check
 from tests.notifications.conftest import TODAY
 
 
-def test_a_lot_expiring_within_30_days_alerts_the_sites_staff_once(
+def test_a_lot_expiring_within_30_days_alerts_the_sites_staff_and_coordinators_once(
     clock, site, staff, second_staff, coordinator, worker, outsider, receive
 ):
     lot = receive(500, expiry=TODAY + dt.timedelta(days=20), batch="B-7")
     result = near_expiry_check()
-    assert (result.in_alert, result.raised, len(result.notification_ids)) == (1, 1, 2)
+    assert (result.in_alert, result.raised, len(result.notification_ids)) == (1, 1, 3)
     notifications = Notification.objects.filter(kind=NotificationKind.NEAR_EXPIRY)
-    assert {n.recipient for n in notifications} == {staff, second_staff}
+    # Coordinators plan what leaves, so they are told too (issue 14).
+    assert {n.recipient for n in notifications} == {staff, second_staff, coordinator}
     first = notifications.get(recipient=staff)
     assert first.title == f"Expiring soon: N95 mask at {site.name}, March 1, 2020"
     assert f"Lot #{lot.pk} (batch B-7): 500 只 on hand" in first.body
-    # Coordinators, community workers and other organisations are not told of expiring lots.
-    assert not Notification.objects.filter(recipient__in=[coordinator, worker, outsider])
+    # Community workers and other organisations are not told of expiring lots.
+    assert not Notification.objects.filter(recipient__in=[worker, outsider])
 
     again = near_expiry_check()
     assert (again.in_alert, again.raised, again.notification_ids) == (1, 0, ())
-    assert notifications.count() == 2
+    assert notifications.count() == 3
 
 
 def test_lots_beyond_the_window_or_without_expiry_are_not_alerted(clock, staff, receive):

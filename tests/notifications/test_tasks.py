@@ -40,7 +40,8 @@ def test_running_a_task_twice_yields_one_alert(clock, coordinator, worker, make_
     for _ in range(2):
         tasks.check_near_expiry.delay()
         request_tasks.check_waiting_requests.delay()
-    assert Notification.objects.filter(kind="near_expiry").count() == 1  # the staff
+    # The staff and the coordinator, once each.
+    assert Notification.objects.filter(kind="near_expiry").count() == 2
     assert Notification.objects.filter(kind="request_waiting").count() == 2
 
 

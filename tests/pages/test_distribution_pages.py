@@ -17,21 +17,29 @@ def test_committing_a_plan_says_line_for_one_and_lines_for_two(
     first, second = approved(10), approved(10)
     client.force_login(coordinator)
 
-    def commit(*requests):
-        data = {f"qty-{r.lines.get().pk}-{site.code}": "5" for r in requests}
+    def commit(items=("n95",), **quantities):
+        data = {"plan_item": list(items), "plan_site": site.code}
+        for name, quantity in quantities.items():
+            key = f"{locals_[name].lines.get().pk}-{site.code}"
+            data[f"qty-{key}"] = str(quantity)
+            data[f"reason-{key}"] = "两个社区各先发一半"
         response = client.post(reverse("pages:plan_commit"), data)
         return [str(m) for m in get_messages(response.wsgi_request)][-1]
 
+    locals_ = {"first": first, "second": second}
     # One item: its quantity in its own unit (the factory's item counts in 只).
-    assert commit(first) == "Reserved 5 只 of 医用防护口罩 on 1 request line."
-    assert commit(first, second) == "Reserved 10 只 of 医用防护口罩 on 2 request lines."
+    assert commit(first=5, second=0) == "Reserved 5 只 of 医用防护口罩 on 1 request line."
+    assert commit(first=5, second=5) == "Reserved 10 只 of 医用防护口罩 on 2 request lines."
 
     # Two items: masks and pairs of gloves are not added together.
     gloves = ItemFactory(code="gloves", name_zh="手套", base_unit="副")
     receive(50, lot_item=gloves)
-    third = approved(10, lines=[RequestLineInput(item=gloves, quantity=10)])
-    fourth = approved(10)
-    assert commit(third, fourth) == "Reserved stock of 2 items on 2 request lines."
+    locals_["third"] = approved(10, lines=[RequestLineInput(item=gloves, quantity=10)])
+    locals_["fourth"] = approved(10)
+    assert (
+        commit(("n95", "gloves"), second=0, third=10, fourth=10)
+        == "Reserved stock of 2 items on 2 request lines."
+    )
 
 
 def test_from_and_to_are_translated_for_what_they_label(client, coordinator, planned):
