@@ -6,6 +6,7 @@ Large files (`IMPORTS_ASYNC_ROWS`, 50,000 rows by default) are checked and run b
 tasks queued after commit; smaller ones in the request that asked.
 """
 
+import datetime
 import hashlib
 import io
 import logging
@@ -196,8 +197,27 @@ def _finish(job: ImportJob, status: str, plan=None, error: str = "") -> ImportJo
         job.rows_done = job.rows_total
     if status in (ImportStatus.DONE, ImportStatus.FAILED):
         job.finished_at = timezone.now()
+    if status == ImportStatus.FAILED:
+        job.content = b""  # a failed job is closed; its file is not kept
     job.save()
     return job
+
+
+FILE_RETENTION_DAYS: int = getattr(settings, "IMPORTS_FILE_RETENTION_DAYS", 30)
+
+
+def job_files_purge(*, days: int | None = None) -> int:
+    """Drop the uploaded files of jobs finished more than `days` (the
+    IMPORTS_FILE_RETENTION_DAYS setting) ago; their reports stay. Returns how many."""
+    keep = FILE_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - datetime.timedelta(days=keep)
+    return (
+        ImportJob.objects.filter(
+            status__in=(ImportStatus.DONE, ImportStatus.FAILED), finished_at__lt=cutoff
+        )
+        .exclude(content=b"")
+        .update(content=b"")
+    )
 
 
 def job_fail(job: ImportJob, error: str) -> ImportJob:

@@ -73,6 +73,7 @@ class ItemDraft:
     base_unit: str
     packs: dict[str, list[int]] = field(default_factory=dict)
     saved: Item | None = None
+    base_reason: str = ""  # why this base unit: shown in the preview for confirmation
 
     @property
     def code(self) -> str:

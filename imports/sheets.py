@@ -25,7 +25,7 @@ from imports.sheet_dates import SheetDate, find_sheet_date
 from imports.workbook import Grid, SheetError, decode_csv, read_grids
 from inventory.resources import MAX_IMPORT_ROWS
 
-__all__ = ["SheetError", "decode_csv", "read_sheet", "Sheet", "SheetRow", "find_header"]
+__all__ = ["Sheet", "SheetError", "SheetRow", "decode_csv", "find_header", "read_sheet"]
 
 # The header must be within the first rows: titles, dates and notes sit above it.
 HEADER_SEARCH_ROWS = 30
@@ -58,6 +58,7 @@ class Sheet:
     date: SheetDate | None = None
     notes: list[str] = field(default_factory=list)
     header_cells: list[str] = field(default_factory=list)
+    item_units: dict | None = None  # item name key → Counter of units, filled on first use
 
     @property
     def data_rows(self) -> list[SheetRow]:

@@ -79,7 +79,12 @@ def _status(job: ImportJob) -> dict:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs_for(request.user), pk=pk)
     shown = request.GET.get("status", "")
-    rows = [row for row in job.report if not shown or row[1] == shown]
+    # [number, status, message, summary, cells]; reports before issue 18 had no cells.
+    rows = [
+        (*row[:4], row[4] if len(row) > 4 else [])
+        for row in job.report
+        if not shown or row[1] == shown
+    ]
     page = Paginator(rows, PREVIEW_PAGE_ROWS).get_page(request.GET.get("page"))
     totals = job.totals or {}
     context = {

@@ -129,7 +129,7 @@ def _calamine_grids(content: bytes, filename: str) -> list[Grid]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except (CalamineError, ValueError, OSError) as error:
         raise SheetError(
-            _("The file is not a readable %(kind)s workbook.")
+            _("The file is not a readable .%(kind)s workbook.")
             % {"kind": filename.rsplit(".", 1)[-1]}
         ) from error
     formulas = _xlsx_formulas(content) if filename.lower().endswith((".xlsx", ".xlsm")) else None

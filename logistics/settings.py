@@ -142,6 +142,8 @@ from notifications.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa
 # A task held by a worker that died outright (not just its pool process) is redelivered after
 # this many seconds; it must exceed the longest task (imports).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Uploaded sheets of finished imports are dropped after this many days (the report stays).
+IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30)
 # The alert settings (NOTIFICATIONS_EXPIRY_WINDOW_DAYS, …_SHIPMENT_OVERDUE_HOURS,
 # …_REQUEST_WAITING_HOURS, NOTIFICATIONS_EMAIL, SITE_URL) are read and checked by
 # notifications/conf.py, straight from the environment.

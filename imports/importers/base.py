@@ -10,7 +10,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -90,8 +90,10 @@ class RowOutcome:
     def applies(self) -> bool:
         return self.status == NEW or self.status == MERGED
 
+    cells: list[str] = field(default_factory=list)
+
     def as_list(self) -> list:
-        return [self.number, self.status, self.message, self.summary]
+        return [self.number, self.status, self.message, self.summary, self.cells]
 
 
 @dataclass
@@ -186,6 +188,31 @@ def imported_before(
         ).values_list("fingerprint", "job_id", "row_number"):
             found[fingerprint] = (job_id, number)
     return found
+
+
+def sheet_day(sheet: Sheet) -> date | None:
+    return sheet.date.day if sheet.date else None
+
+
+def dated_scope(context: ImportContext, sheet: Sheet) -> str:
+    """Fingerprints are unique per place *and* per list date: the same line on another
+    day's list (no date column, the date in its title) is another delivery, not a repeat."""
+    day = context.options.received_on or sheet_day(sheet)
+    return f"{context.scope}:{day.isoformat()}" if day else context.scope
+
+
+def posting_moment(day: date, context: ImportContext) -> datetime:
+    """When goods of `day` are posted in the ledger: now for today, else noon that day."""
+    if day >= context.today:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def formula_message(row: SheetRow) -> str:
+    return _(
+        "Not imported yet: %(cells)s is a formula; its stored value was read. Check the "
+        "value, type it in as text and import again."
+    ) % {"cells": ", ".join(row.formulas)}
 
 
 def already_imported(job_id: int, number: int) -> str:

@@ -1,6 +1,7 @@
 """A line of goods in a sheet — item, spec, unit, quantity — read into an item and base units.
 Shared by donations, historical distributions and requests."""
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,22 +11,29 @@ from imports.importers.base import ImportOptions, RowError
 from imports.matching import ItemDraft, ItemMatcher
 from imports.normalise import (
     CellError,
-    PackSpec,
     Quantity,
-    pack_in_quantity,
-    parse_pack_spec,
+    item_kind,
+    match_key,
     parse_quantity,
-    same_unit,
+    unit_factor,
 )
-from imports.quantities import BaseQuantity, to_base_units
+from imports.packs import COUNT_WORDS, PackLadder, parse_ladder
+from imports.quantities import BaseQuantity, ladder_to_base_units
 from imports.sheets import Sheet, SheetRow
 from inventory.models import Item, ItemPack
+
+# Packs are what goods come in, not what they are counted in.
+_PACK_WORDS = frozenset({"箱", "盒", "包", "件", "袋", "提", "小箱", "小盒", "大箱", "桶", "套"})
+# The base unit of a new item of a known kind (the catalogue reference's units).
+_KIND_BASE = {"mask": "只", "glove": "副", "goggle": "副"}
 
 
 @dataclass(frozen=True)
 class GoodsLine:
     item: Item | ItemDraft
     base: BaseQuantity
+    warning: str = ""
+    spec: str = ""
 
     @property
     def name(self) -> str:
@@ -39,32 +47,82 @@ class GoodsLine:
         text = f"{self.name} × {self.base.quantity:,} {self.base_unit}"
         if self.base.pack_count and self.base.pack_size and self.base.pack_size != 1:
             text += f" ({self.base.pack_count:,} {self.base.pack_name} × {self.base.pack_size:,})"
+        if self.spec:
+            text += f" [{self.spec}]"
         return text
 
 
-def _quantity_and_spec(row: SheetRow) -> tuple[Quantity, PackSpec | None]:
-    spec = parse_pack_spec(row.get("spec"))
+def _quantity_and_spec(row: SheetRow) -> tuple[Quantity, PackLadder | None]:
+    ladder = parse_ladder(row.get("spec"))
     text = row.get("quantity")
-    packed = pack_in_quantity(text)
-    if packed is not None:
-        return Quantity(packed.count, packed.pack_name), packed
-    if not text and spec is not None and spec.count is not None:
-        return Quantity(spec.count, spec.pack_name), spec
-    return parse_quantity(text), spec
+    packed = parse_ladder(text) if text and ("(" in text or "（" in text) else None
+    if packed is not None and packed.count is not None:
+        return Quantity(packed.count, packed.count_unit), packed
+    if not text and ladder is not None and ladder.count is not None:
+        return Quantity(ladder.count, ladder.count_unit), ladder
+    return parse_quantity(text), ladder
 
 
-def _draft_for(matcher: ItemMatcher, name: str, unit: str, spec: PackSpec | None) -> ItemDraft:
-    """A new item: counted in what the spec says a pack holds when the quantity is in packs
-    ("5箱" of "200个/箱" → base unit 个, pack 箱 = 200), else in the unit the sheet gives."""
-    packed = (
-        spec is not None
-        and spec.inner_unit
-        and unit
-        and (not spec.pack_name or same_unit(spec.pack_name, unit))
-    )
-    draft = matcher.draft(name, spec.inner_unit if packed else unit)
-    if packed and not same_unit(unit, draft.base_unit):
-        draft.packs.setdefault(unit, [spec.size])
+def _sheet_units(sheet: Sheet) -> dict[str, Counter]:
+    """Per item name, the count units its rows are written in (not packs, not measures)."""
+    if sheet.item_units is None:
+        units: dict[str, Counter] = {}
+        for row in sheet.rows:
+            if row.skip:
+                continue
+            unit = row.get("unit")
+            if not unit:
+                try:
+                    unit = parse_quantity(row.get("quantity")).unit
+                except CellError:
+                    unit = ""
+            if unit in COUNT_WORDS and unit not in _PACK_WORDS:
+                units.setdefault(match_key(row.get("item")), Counter())[unit] += 1
+        sheet.item_units = units
+    return sheet.item_units
+
+
+def _base_unit_for_new(
+    name: str, unit: str, ladder: PackLadder | None, sheet: Sheet
+) -> tuple[str, str]:
+    """(base unit, why): the unit of its kind in the catalogue reference, else the unit most
+    of its rows in this sheet count in, else what the spec's packs hold — never a pack, a
+    strength or a size taken from whichever row came first."""
+    kind = item_kind(name)
+    if kind in _KIND_BASE:
+        return _KIND_BASE[kind], _("the unit of its kind in the catalogue")
+    counted = _sheet_units(sheet).get(match_key(name))
+    if counted:
+        return counted.most_common(1)[0][0], _("the unit most of its rows use")
+    if ladder is not None:
+        inner = [n for n in ladder.levels if n in COUNT_WORDS and n not in _PACK_WORDS]
+        if inner:
+            return inner[0], _("what its packs hold, from the spec")
+    if unit and unit in COUNT_WORDS:
+        return unit, _("the unit of its row")
+    return "个", _("no count unit was written; 个 (piece)")
+
+
+def _draft_for(
+    matcher: ItemMatcher, name: str, unit: str, ladder: PackLadder | None, sheet: Sheet
+) -> ItemDraft:
+    key = match_key(name)
+    if key in matcher.drafts:
+        return matcher.drafts[key]
+    base, why = _base_unit_for_new(name, unit, ladder, sheet)
+    draft = matcher.draft(name, base)
+    draft.base_reason = why
+    if ladder is not None and unit and unit != base:
+        base_level = next(
+            (n for n in ladder.levels if n and unit_factor(n, base, item_kind(name)) == 1), None
+        )
+        top = ladder.levels.get(unit)
+        if (
+            base_level
+            and top
+            and top / ladder.levels[base_level] == int(top / ladder.levels[base_level])
+        ):
+            draft.packs.setdefault(unit, [int(top / ladder.levels[base_level])])
     return draft
 
 
@@ -76,7 +134,7 @@ def read_goods(
     if not name:
         raise RowError(_("No item named."))
     try:
-        quantity, spec = _quantity_and_spec(row)
+        quantity, ladder = _quantity_and_spec(row)
     except CellError as error:
         raise RowError(str(error)) from None
     unit = row.get("unit")
@@ -95,17 +153,25 @@ def read_goods(
                 _("“%(name)s” is not in the catalogue and no item has a similar name.")
                 % {"name": name}
             )
-        item = _draft_for(matcher, name, unit or quantity.unit, spec)
+        item = _draft_for(matcher, name, unit or quantity.unit, ladder, sheet)
         packs = item.packs
+        kind = item_kind(name)
     else:
         packs = matcher.packs.get(item.pk, {})
+        kind = item_kind(f"{item.name_zh} {item.name_en}")
     try:
-        base = to_base_units(
-            quantity=quantity, unit=unit, spec=spec, base_unit=item.base_unit, packs=packs
+        base, warning = ladder_to_base_units(
+            quantity=quantity,
+            unit=unit,
+            ladder=ladder,
+            base_unit=item.base_unit,
+            kind=kind,
+            packs=packs,
         )
     except CellError as error:
         raise RowError(str(error)) from None
-    return GoodsLine(item=item, base=base)
+    spec = row.get("spec")
+    return GoodsLine(item=item, base=base, warning=warning, spec=spec)
 
 
 def save_drafts(matcher: ItemMatcher, used: set[str]) -> None:

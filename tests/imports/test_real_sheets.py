@@ -206,7 +206,7 @@ def test_an_unknown_pack_size_is_held_for_review_never_guessed(staff, site, cata
     assert job.status == "done"
     status, message = outcomes(job)[2]
     assert status == RowStatus.REVIEW
-    assert "kept as 5 箱" in message
+    assert "Not imported yet" in message and "(5 箱)" in message
     assert received(catalogue["gloves"]) == 0  # neither multiplied nor silently dropped…
     assert job.totals["review"] == 1  # …but listed, to be imported once the size is known
     assert received(catalogue["masks"]) == 100
@@ -265,7 +265,9 @@ def test_missing_items_are_created_with_a_guessed_category_for_review(
     job = run_import(staff, "donations", "s.csv", content, site=site, create_missing_items=True)
     assert job.status == "done", job.report
     item = Item.objects.get(name_zh=name)
-    assert (item.category, item.needs_review, item.base_unit) == (category, True, "个")
+    # A mask is counted in 只 like the catalogue's masks, whatever word its first row uses.
+    base = "只" if "口罩" in name else "个"
+    assert (item.category, item.needs_review, item.base_unit) == (category, True, base)
     assert received(item) == 12
     assert "needs review" in outcomes(job)[2][1]
 
