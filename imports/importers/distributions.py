@@ -147,11 +147,11 @@ class DistributionImporter(Importer):
         if day > timezone.localdate():
             raise RowError(_("The distribution date cannot be in the future."))
         occurred_at = posting_moment(day, context)
+        if row.formulas:
+            raise NeedsReview(formula_message(row))
         goods = read_goods(row, sheet, matcher, context.options)
         if row.hold:
             raise NeedsReview(row.hold)
-        if row.formulas:
-            raise NeedsReview(formula_message(row))
         takes = self._take(goods, shelves, goods.name)
         return Entry(RowOutcome(row.number, NEW), receiver, goods, occurred_at, takes)
 

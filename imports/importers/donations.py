@@ -98,11 +98,11 @@ class DonationImporter(Importer):
             raise RowError(_("The received date cannot be in the future."))
         reference = length_checked(row.get("reference"), 100, _REFERENCE)
         batch = length_checked(row.get("batch"), 60, _BATCH)
+        if row.formulas:
+            raise NeedsReview(formula_message(row))
         goods = read_goods(row, sheet, matcher, context.options)
         if row.hold:
             raise NeedsReview(row.hold)
-        if row.formulas:
-            raise NeedsReview(formula_message(row))
         if len(goods.base.pack_name) > 20:
             raise RowError(_("The unit “%(unit)s” is too long.") % {"unit": goods.base.pack_name})
         entry = Entry(RowOutcome(row.number, NEW), goods, batch, expiry, row.get("note"))
