@@ -56,8 +56,10 @@ def require_importer(
     elif kind == ImportKind.ITEMS:
         if not (roles.is_admin or roles.organisation_ids):
             raise NotPermitted(_("Only organisation staff may import the catalogue."))
-    elif not (roles.is_admin or roles.is_community_worker):
-        raise NotPermitted(_("Only community workers may import their units' requests."))
+    elif not (roles.is_admin or roles.is_community_worker or roles.is_coordinator):
+        raise NotPermitted(
+            _("Only community workers and coordinators may import their units' requests.")
+        )
 
 
 def estimate_rows(content: bytes, file_name: str) -> int:

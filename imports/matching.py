@@ -17,6 +17,7 @@ from inventory.models import Item, ItemAlias, ItemCategory, ItemPack
 from supply_requests.models import ServedUnit
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】")
+_ALTERNATIVES = re.compile(r"\s*[/|、]\s*")
 
 # First rule that matches wins: "消毒片" is disinfection before "片" makes it a medicine, and
 # "面屏" is protective before "面" makes it food.
@@ -113,6 +114,17 @@ class ItemMatcher:
                 return self.items[item_id]
         return None
 
+    def match_alternatives(self, name: str) -> Item | None:
+        """ "N95口罩 / KN95口罩", "A | B", "A、B" in a needs list: either will do; the first
+        alternative the catalogue knows."""
+        item = self.match(name)
+        if item is not None:
+            return item
+        for part in _ALTERNATIVES.split(name):
+            if part.strip() and (item := self.match(part.strip())) is not None:
+                return item
+        return None
+
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The closest catalogue names, best first."""
         names = {}
@@ -155,9 +167,31 @@ class UnitMatcher:
                     self.by_key.setdefault(match_key(text), []).append(unit.pk)
         self.served = served
 
-    def match(self, name: str) -> tuple[ServedUnit | None, list[ServedUnit]]:
-        """(the unit, []) or (None, the ambiguous candidates)."""
+    def _within(self, unit_id: int, place: str) -> bool:
+        """Whether the unit lies under a unit named `place` (its district, city…)."""
+        key = match_key(place)
+        unit = self.units.get(unit_id)
+        seen = 0
+        while unit is not None and unit.parent_id and seen < 10:
+            unit = self.units.get(unit.parent_id)
+            seen += 1
+            if unit is not None and any(
+                key and (key in match_key(t) or match_key(t) in key)
+                for t in (unit.name, unit.code, unit.name_en)
+                if t
+            ):
+                return True
+        return False
+
+    def match(self, name: str, place: str = "") -> tuple[ServedUnit | None, list[ServedUnit]]:
+        """(the unit, []) or (None, the ambiguous candidates). With `place` (the sheet's
+        district or city column) only units under that place count: a 江岸区 of another city
+        is never taken for this one."""
         ids = list(dict.fromkeys(self.by_key.get(match_key(name), [])))
+        if place:
+            ids = [pk for pk in ids if self._within(pk, place)]
+            if len(ids) == 1:
+                return self.units[ids[0]], []
         own = [pk for pk in ids if pk in self.served]
         if len(own) == 1 or (len(ids) == 1):
             return self.units[(own or ids)[0]], []

@@ -151,7 +151,9 @@ class Importer:
         raise NotImplementedError
 
 
-def fingerprint_rows(rows: Iterable[SheetRow], scope: str) -> dict[int, int]:
+def fingerprint_rows(
+    rows: Iterable[SheetRow], scope: str, key: Callable[[SheetRow], int] | None = None
+) -> dict[int, int]:
     """Row number → fingerprint of its normalised content in `scope`. Identical rows of one
     file are told apart by their occurrence ("the second 100 masks from 壹基金"), so a sheet
     that repeats a line on purpose keeps both, and a re-import still recognises each."""
@@ -167,7 +169,7 @@ def fingerprint_rows(rows: Iterable[SheetRow], scope: str) -> dict[int, int]:
         base = hashlib.sha256(f"{scope}\x1e{content}".encode()).digest()
         seen[base] += 1
         digest = hashlib.sha256(base + seen[base].to_bytes(4, "big")).digest()
-        prints[row.number] = int.from_bytes(digest[:8], "big", signed=True)
+        prints[key(row) if key else row.number] = int.from_bytes(digest[:8], "big", signed=True)
     return prints
 
 
