@@ -192,30 +192,21 @@ class DonationImporter(Importer):
             },
         )
         source = _("Imported from %(file)s, rows %(rows)s")
-        # Posted at the date the goods arrived, one call per day, so the movements and the
-        # daily roll-up say when they came (a back-dated receipt moves the later days too).
-        by_day: dict[date, list] = {}
-        for group, entries in to_post:
-            by_day.setdefault(group.received_at, []).append((group, entries))
-        posted = []
-        for day, day_groups in sorted(by_day.items()):
-            inputs = [
-                DonationInput(
-                    donor=group.donor,
-                    received_at=group.received_at,
-                    reference=group.reference,
-                    note=donation_note(source, context, entries),
-                    lines=[donation_line(entry) for entry in entries],
-                )
-                for group, entries in day_groups
-            ]
-            received = donation_receive_bulk(
-                actor=context.actor,
-                site=context.site,
-                donations=inputs,
-                occurred_at=posting_moment(day, context),
+        # Posted at the date the goods arrived, so the movements and the daily roll-up say
+        # when they came (a back-dated receipt moves the later days' on-hand too).
+        inputs = [
+            DonationInput(
+                donor=group.donor,
+                received_at=group.received_at,
+                reference=group.reference,
+                note=donation_note(source, context, entries),
+                lines=[donation_line(entry) for entry in entries],
+                occurred_at=posting_moment(group.received_at, context),
             )
-            posted.extend(zip(day_groups, received, strict=True))
+            for group, entries in to_post
+        ]
+        received = donation_receive_bulk(actor=context.actor, site=context.site, donations=inputs)
+        posted = zip(to_post, received, strict=True)
         for (_group, entries), result in posted:
             for entry, line_id in zip(entries, result.line_ids, strict=True):
                 entry.outcome.document_type, entry.outcome.document_id = "donation_line", line_id

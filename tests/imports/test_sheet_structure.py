@@ -7,6 +7,7 @@ import io
 
 import pytest
 import xlwt
+from django.utils import timezone
 
 from imports.models import RowStatus
 from inventory.models import DailyStockRollup, DonationLine, Item, ItemPack, StockMovement
@@ -276,3 +277,33 @@ def test_the_preview_report_keeps_each_rows_cells(staff, site, catalogue, run_im
     rows = [["捐赠单位", "品名", "数量"], ["壹基金", "医用防护口罩", "100只"]]
     job = run_import(staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site, confirm=False)
     assert job.report[0][4] == ["壹基金", "医用防护口罩", "100只"]
+
+
+def test_back_dated_lists_of_several_days_keep_the_daily_roll_up_right(
+    staff, site, catalogue, receive, run_import
+):
+    from inventory.services.ledger import rollups_rebuild
+
+    receive(50, lot_item=catalogue["masks"])  # posted today, before the import
+    rows = [
+        ["捐赠单位", "日期", "品名", "数量"],
+        ["壹基金", "2020-01-20", "医用防护口罩", "100只"],
+        ["腾讯公益", "2020-01-29", "医用防护口罩", "7只"],
+        ["腾讯公益", "2020-01-29", "84消毒液", "3瓶"],
+        ["李女士", "2020-01-28", "医用防护口罩", "1只"],
+    ]
+    job = run_import(staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site)
+    assert job.status == "done", job.report
+    masks = dict(
+        DailyStockRollup.objects.filter(item=catalogue["masks"]).values_list("day", "on_hand")
+    )
+    # Each past day gets its receipts; today's row (made by the earlier receipt) gets
+    # every back-dated receipt in its on-hand.
+    assert masks == {
+        dt.date(2020, 1, 20): 100,
+        dt.date(2020, 1, 28): 101,
+        dt.date(2020, 1, 29): 108,
+        timezone.localdate(): 158,
+    }
+    assert rollups_rebuild(dry_run=True).changed == 0
+    assert ledger_mismatches() == []
