@@ -8,6 +8,7 @@ a guessed category, marked for review.
 """
 
 import difflib
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -48,6 +49,23 @@ _CATEGORY_RULES: list[tuple[str, tuple[str, ...]]] = [
          "rice", "noodle", "oil", "vegetable", "egg", "milk", "water", "food", "paper", "diaper"),
     ),
 ]  # fmt: skip
+
+
+# Words that make two goods different although the rest of their names agree: a wash
+# (洗手液) is not a leave-on sanitiser (免洗…).
+_DISTINGUISHING = ("免洗",)
+
+
+def _told_apart(key: str, item: Item) -> bool:
+    names = match_key(f"{item.name_zh}{item.name_en}")
+    return any((word in names) != (word in key) for word in _DISTINGUISHING)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text))
 
 
 def guess_category(name: str) -> str:
@@ -103,6 +121,8 @@ class ItemMatcher:
         ):
             self.packs.setdefault(pack_item, {}).setdefault(name, []).append(quantity)
         self.drafts: dict[str, ItemDraft] = {}
+        self._pinyin: dict[str, str] | None = None
+        self._nearest: dict[str, list[tuple[Item, float]]] = {}
 
     def match(self, name: str) -> Item | None:
         key = match_key(name)
@@ -110,9 +130,53 @@ class ItemMatcher:
             if not candidate:
                 continue
             item_id = self.by_alias.get(candidate) or self.by_name.get(candidate)
-            if item_id is not None:
+            if item_id is not None and not _told_apart(key, self.items[item_id]):
                 return self.items[item_id]
         return None
+
+    def nearest(self, name: str, n: int = 3, cutoff: float = 85) -> list[tuple[Item, float]]:
+        """Catalogue items whose name or alias is close to `name` in characters (in any
+        order: "外科医用口罩" ~ "医用外科口罩") or in pinyin (a typo "丁睛" ~ "丁腈"), best
+        first — never one of another category than the name's own words say, and never
+        one that a distinguishing word tells apart (洗手液 is not a leave-on 免洗 gel)."""
+        from rapidfuzz import fuzz
+
+        key = match_key(_BRACKETED.sub("", name)) or match_key(name)
+        if not key:
+            return []
+        if key in self._nearest:
+            return self._nearest[key]
+        category = guess_category(name)
+        keys = self._names()
+        if self._pinyin is None:
+            self._pinyin = {k: _pinyin(k) for k in keys}
+        spoken = _pinyin(key)
+        ordered = "".join(sorted(key))
+        scores: dict[int, float] = {}
+        for candidate, item_id in keys.items():
+            item = self.items[item_id]
+            if category != ItemCategory.OTHER and item.category != category:
+                continue
+            if _told_apart(key, item):
+                continue
+            score = max(
+                fuzz.ratio(key, candidate),
+                0.95 * fuzz.ratio(ordered, "".join(sorted(candidate))),
+                0.95 * fuzz.ratio(spoken, self._pinyin[candidate]),
+                # "医用N95口罩" holds the whole alias "N95口罩" (not a bare "口罩")
+                0.9 * fuzz.partial_ratio(candidate, key) if 4 <= len(candidate) < len(key) else 0,
+            )
+            if score >= cutoff and score > scores.get(item_id, 0):
+                scores[item_id] = score
+        best = sorted(scores.items(), key=lambda entry: -entry[1])[:n]
+        self._nearest[key] = [(self.items[item_id], score) for item_id, score in best]
+        return self._nearest[key]
+
+    def _names(self) -> dict[str, int]:
+        names: dict[str, int] = {}
+        for key, item_id in [*self.by_alias.items(), *self.by_name.items()]:
+            names.setdefault(key, item_id)
+        return names
 
     def match_alternatives(self, name: str) -> Item | None:
         """ "N95口罩 / KN95口罩", "A | B", "A、B" in a needs list: either will do; the first

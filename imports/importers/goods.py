@@ -18,7 +18,7 @@ from imports.normalise import (
     unit_factor,
 )
 from imports.packs import COUNT_WORDS, PackLadder, parse_ladder
-from imports.quantities import BaseQuantity, ladder_to_base_units
+from imports.quantities import BaseQuantity, NeedsReview, ladder_to_base_units
 from imports.sheets import Sheet, SheetRow
 from inventory.models import Item, ItemPack
 
@@ -141,6 +141,23 @@ def read_goods(
     if not unit and not quantity.unit:
         unit = sheet.unit_hints.get("quantity", "")
     item: Item | ItemDraft | None = matcher.match(name)
+    if item is None and match_key(name) not in matcher.drafts:
+        nearest = matcher.nearest(name)
+        if nearest and options.create_missing_items:
+            close, score = nearest[0]
+            raise NeedsReview(
+                _(
+                    "Not imported yet: “%(name)s” is probably the catalogue's %(item)s "
+                    "(%(score)d%% alike). Add “%(name)s” as an alias of %(item)s, or create "
+                    "it as a new item."
+                )
+                % {"name": name, "item": close.name_zh, "score": round(score)}
+            )
+        if nearest:
+            raise RowError(
+                _("“%(name)s” is not in the catalogue. Closest: %(names)s.")
+                % {"name": name, "names": ", ".join(i.name_zh for i, _s in nearest)}
+            )
     if item is None:
         if not options.create_missing_items:
             suggestions = matcher.suggest(name)

@@ -140,17 +140,21 @@ def _roll_up_receipts(site_id: int, totals_by_day: dict[date, dict[int, int]]) -
         return found
 
     have = {(day, item_id) for _pk, day, item_id, _on_hand in existing}
-    DailyStockRollup.objects.bulk_create(
-        DailyStockRollup(
-            day=day,
-            site_id=site_id,
-            item_id=item_id,
-            received=quantity,
-            on_hand=on_hand_before(item_id, day) + received_until(item_id, day),
-        )
-        for day in days
-        for item_id, quantity in sorted(totals_by_day[day].items())
-        if (day, item_id) not in have
+    insert_rows(
+        DailyStockRollup,
+        ("day", "site_id", "item_id", "received", "on_hand"),
+        [
+            (
+                day,
+                site_id,
+                item_id,
+                quantity,
+                on_hand_before(item_id, day) + received_until(item_id, day),
+            )
+            for day in days
+            for item_id, quantity in sorted(totals_by_day[day].items())
+            if (day, item_id) not in have
+        ],
     )
     changes = [
         (totals_by_day.get(day, {}).get(item_id, 0), received_until(item_id, day), pk)

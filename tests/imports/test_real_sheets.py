@@ -382,8 +382,8 @@ def reference_catalogue(db):
 @pytest.mark.parametrize(
     ("name", "day", "most_held"),
     [
-        ("received-goods-list-6-2_2020-01-22_to_28.xlsx", dt.date(2020, 1, 28), 53),
-        ("received-goods-list-7-2_2020-01-29.xlsx", dt.date(2020, 1, 29), 55),
+        ("received-goods-list-6-2_2020-01-22_to_28.xlsx", dt.date(2020, 1, 28), 57),
+        ("received-goods-list-7-2_2020-01-29.xlsx", dt.date(2020, 1, 29), 57),
     ],
 )
 def test_the_published_donation_lists(
@@ -407,7 +407,9 @@ def test_the_published_donation_lists(
         f"{name}: {job.totals['new'] + job.totals['merged']} landed, held {held}, errors {errors}"
     )
     # Today most held rows are "口罩 N箱" of an item the catalogue does not know, with no pack
-    # size anywhere: held, never guessed. The bound keeps that number from growing.
+    # size anywhere (held, never guessed), and names close to a catalogue item (外科医用口罩,
+    # 红外线体温计…) held with the item proposed rather than created twice. The bound keeps
+    # that number from growing.
     assert len(held) <= most_held and not errors
     # Every line at the list's date; no footer sentence or signature became a donor.
     assert set(DonationLine.objects.values_list("donation__received_at", flat=True)) == {day}

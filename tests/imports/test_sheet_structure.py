@@ -307,3 +307,39 @@ def test_back_dated_lists_of_several_days_keep_the_daily_roll_up_right(
     }
     assert rollups_rebuild(dry_run=True).changed == 0
     assert ledger_mismatches() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "proposed"),
+    [("丁睛手套", "丁腈手套"), ("外科医用口罩", "医用外科口罩"), ("红外线体温计", "红外体温计")],
+)
+def test_a_near_duplicate_is_proposed_not_created(
+    staff, site, catalogue, run_import, name, proposed
+):
+    from tests.factories import ItemFactory
+
+    ItemFactory(code="nitrile", name_zh="丁腈手套", category="protective", base_unit="副")
+    ItemFactory(code="surgical", name_zh="医用外科口罩", category="protective", base_unit="只")
+    ItemFactory(code="ir", name_zh="红外体温计", category="medical_device", base_unit="个")
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", name, "10个"]]
+    job = run_import(
+        staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site, create_missing_items=True
+    )
+    status, message = outcomes(job)[2]
+    assert status == RowStatus.REVIEW and f"probably the catalogue's {proposed}" in message
+    assert not Item.objects.filter(name_zh=name).exists()
+
+
+def test_a_hand_wash_is_not_a_leave_on_gel(staff, site, catalogue, run_import):
+    from inventory.models import ItemAlias
+    from tests.factories import ItemFactory
+
+    gel = ItemFactory(code="gel", name_zh="免洗手消毒凝胶", category="disinfection")
+    ItemAlias.objects.create(item=gel, alias="洗手液")
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", "洗手液", "12瓶"]]
+    job = run_import(
+        staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site, create_missing_items=True
+    )
+    assert job.status == "done", job.report
+    line = DonationLine.objects.select_related("item").get()
+    assert line.item != gel and line.item.name_zh == "洗手液"
