@@ -1,6 +1,7 @@
 """A line of goods in a sheet — item, spec, unit, quantity — read into an item and base units.
 Shared by donations, historical distributions and requests."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -126,13 +127,59 @@ def _draft_for(
     return draft
 
 
+_COUNTED_ITEM = re.compile(
+    r"^(?P<name>.*?[^\d.])(?P<quantity>\d+(?:\.\d+)?[万千]?)(?P<unit>[\u4e00-\u9fff]{1,2})$"
+)
+_LISTED = re.compile(r"\s*[、，,；;]\s*")
+
+
+def split_items(name: str, quantity: str) -> tuple[str, str] | list[tuple[str, str]] | None:
+    """A cell that names goods with their quantities. (item, quantity) when the item cell
+    carries its own quantity ("连花清瘟胶囊（24粒装）13.5万盒", quantity column empty); a
+    list when it names several ("口罩（KN95型1200盒、银离子口罩2万只）", or "酒精棉片、湿纸巾"
+    sharing one quantity); None for an ordinary name."""
+    text = name.strip()
+    if not quantity:
+        single = _COUNTED_ITEM.match(text)
+        if single and not _LISTED.search(text):
+            return single["name"].strip(), single["quantity"] + single["unit"]
+    inner = text
+    if text.endswith((")", "）")) and ("(" in text or "（" in text):
+        inner = text[max(text.rfind("("), text.rfind("（")) + 1 : -1]
+    parts = [part for part in _LISTED.split(inner) if part]
+    if len(parts) < 2:
+        return None
+    counted = [_COUNTED_ITEM.match(part) for part in parts]
+    if all(counted):
+        return [(m["name"].strip(), m["quantity"] + m["unit"]) for m in counted]
+    if not any(ch.isdigit() for ch in inner) and inner == text:
+        return [(part, "") for part in parts]  # one quantity for them all: a person splits it
+    return None
+
+
 def read_goods(
     row: SheetRow, sheet: Sheet, matcher: ItemMatcher, options: ImportOptions
 ) -> GoodsLine:
-    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown)."""
+    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown, several items)."""
     name = row.get("item")
     if not name:
         raise RowError(_("No item named."))
+    if matcher.match(name) is None:
+        split = split_items(name, row.get("quantity"))
+        if isinstance(split, tuple):
+            name, row.values["quantity"] = split
+            row.values["item"] = name
+        elif split:
+            raise NeedsReview(
+                _(
+                    "Not imported yet: the cell names several items (%(parts)s) for "
+                    "%(quantity)s. Split it into one row per item."
+                )
+                % {
+                    "parts": "; ".join(f"{part} {qty}".strip() for part, qty in split),
+                    "quantity": row.get("quantity") or "—",
+                }
+            )
     try:
         quantity, ladder = _quantity_and_spec(row)
     except CellError as error:

@@ -343,3 +343,29 @@ def test_a_hand_wash_is_not_a_leave_on_gel(staff, site, catalogue, run_import):
     assert job.status == "done", job.report
     line = DonationLine.objects.select_related("item").get()
     assert line.item != gel and line.item.name_zh == "洗手液"
+
+
+def test_an_item_cell_with_its_own_quantity_is_one_line(staff, site, catalogue, run_import):
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", "医用防护口罩（3M）1.2万只", None]]
+    job = run_import(staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site)
+    assert job.status == "done", job.report
+    assert DonationLine.objects.get().quantity == 12_000
+
+
+@pytest.mark.parametrize(
+    ("cell", "quantity", "proposal"),
+    [
+        ("口罩（KN95型1200盒、银离子口罩2万只、一次性口罩3.4万只）", None, "银离子口罩 2万只"),
+        ("酒精棉片、湿纸巾", "1箱", "酒精棉片; 湿纸巾"),
+    ],
+)
+def test_a_cell_naming_several_items_is_held_with_the_split_proposed(
+    staff, site, catalogue, run_import, cell, quantity, proposal
+):
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", cell, quantity]]
+    job = run_import(
+        staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site, create_missing_items=True
+    )
+    status, message = outcomes(job)[2]
+    assert status == RowStatus.REVIEW and proposal in message
+    assert not DonationLine.objects.exists()
