@@ -36,9 +36,9 @@ class UploadForm(forms.Form):
         queryset=Site.objects.none(),
         required=False,
     )
-    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
     received_on = forms.DateField(
-        label=_("Received on (when the sheet has no date column)"),
+        label=_("Date of the list (when the sheet gives none in a column, title or footer)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -86,3 +86,11 @@ class UploadForm(forms.Form):
             submit=data["submit"],
             received_on=data["received_on"],
         )
+
+
+class ListDateForm(forms.Form):
+    """The date of a list whose sheet gives none, asked in the preview."""
+
+    day = forms.DateField(
+        label=_("Date of the list"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -242,6 +242,26 @@ def job_check(job: ImportJob) -> ImportJob:
     return _finish(job, ImportStatus.READY, plan)
 
 
+def job_date_give(*, actor: AbstractBaseUser, job: ImportJob, day: datetime.date) -> ImportJob:
+    """The preview asked for the list's date: record it on the job and check again (the
+    rows held for want of a date are then planned at that date)."""
+    if job.created_by_id != actor.pk:
+        raise NotPermitted(_("Only the person who uploaded the sheet may change it."))
+    if job.status != ImportStatus.READY:
+        raise ValidationFailed(_("This import is no longer waiting for a check."))
+    if day > timezone.localdate():
+        raise ValidationFailed(_("The date cannot be in the future."))
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        options={**job.options, "received_on": day.isoformat()},
+        status=ImportStatus.CHECKING,
+    )
+    if updated != 1:
+        raise ValidationFailed(_("This import is no longer waiting for a check."))
+    job.refresh_from_db()
+    job_queue_check(job)
+    return job
+
+
 def job_start(job: ImportJob) -> bool:
     """Claim a checked job for importing; False if it was not ready or someone else already
     confirmed it (the conditional update's row count says who won)."""

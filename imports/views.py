@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imports.exports import EXPORTS, FORMATS, response
-from imports.forms import UploadForm, kinds_for
-from imports.jobs import job_create, job_queue_check, job_queue_run, job_start
+from imports.forms import ListDateForm, UploadForm, kinds_for
+from imports.jobs import job_create, job_date_give, job_queue_check, job_queue_run, job_start
 from imports.models import ImportJob, ImportStatus, RowStatus
 from imports.selectors import jobs_for, to_review
 from inventory.exceptions import DomainError, NotPermitted
@@ -99,6 +99,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_confirm": job.status == ImportStatus.READY and job.created_by_id == request.user.pk,
         "has_errors": bool(totals.get("error")),
         "to_import": totals.get("new", 0) + totals.get("merged", 0),
+        "asks_date": bool(totals.get("asks_date")) and job.status == ImportStatus.READY,
+        "date_form": ListDateForm(),
     }
     return render(request, "imports/job.html", context)
 
@@ -108,6 +110,22 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     """The little JSON the progress bar polls."""
     job = get_object_or_404(jobs_for(request.user).defer("report", "content"), pk=pk)
     return JsonResponse(_status(job))
+
+
+@login_required
+@require_POST
+def give_date(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview asked for the list's date (none in the sheet): set it and check again."""
+    job = get_object_or_404(jobs_for(request.user), pk=pk)
+    form = ListDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date as 2020-01-29."))
+        return redirect("imports:job", pk=job.pk)
+    try:
+        job_date_give(actor=request.user, job=job, day=form.cleaned_data["day"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("imports:job", pk=job.pk)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.models import ImportedRow, RowStatus
+from imports.quantities import NeedsReview
 from imports.sheets import Sheet, SheetRow, read_sheet
 from inventory.models import Organisation, Site
 
@@ -28,6 +29,10 @@ NEW, MERGED, SKIPPED, REVIEW, ERROR = (
     RowStatus.REVIEW.value,
     RowStatus.ERROR.value,
 )
+
+
+class NoDate(NeedsReview):
+    """The row is held because the sheet gives no date: the preview asks for one."""
 
 
 class RowError(ValueError):
@@ -102,6 +107,7 @@ class Plan:
     quantities: Counter = field(default_factory=Counter)  # base unit → total written
     notes: list[str] = field(default_factory=list)
     payload: object = None
+    asks_date: bool = False  # rows are held until someone gives the list's date
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -116,6 +122,7 @@ class Plan:
             **{status: self.count(status) for status in RowStatus.values},
             "quantities": dict(sorted(self.quantities.items())),
             "notes": self.notes,
+            "asks_date": self.asks_date,
         }
 
 

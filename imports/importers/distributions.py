@@ -22,6 +22,7 @@ from imports.importers.base import (
     SKIPPED,
     ImportContext,
     Importer,
+    NoDate,
     Plan,
     RowError,
     RowOutcome,
@@ -138,7 +139,7 @@ class DistributionImporter(Importer):
             raise RowError(str(error)) from None
         day = day or context.options.received_on or sheet_day(sheet)
         if day is None:
-            raise NeedsReview(
+            raise NoDate(
                 _(
                     "Not imported yet: the sheet gives no date (no date column, none in its "
                     "title or footer). Give the date the goods were handed out and check again."
@@ -167,6 +168,7 @@ class DistributionImporter(Importer):
         prints = fingerprint_rows(sheet.rows, dated_scope(context, sheet))
         known = imported_before(context, prints.values())
         outcomes, entries = [], []
+        asks_date = False
         for row in sheet.rows:
             context.tick()
             if row.skip:
@@ -180,6 +182,7 @@ class DistributionImporter(Importer):
                 entry = self._read_row(row, sheet, state, context)
             except NeedsReview as review:
                 outcomes.append(RowOutcome(row.number, REVIEW, review.message))
+                asks_date = asks_date or isinstance(review, NoDate)
                 continue
             except RowError as error:
                 outcomes.append(RowOutcome(row.number, ERROR, str(error)))
@@ -198,7 +201,7 @@ class DistributionImporter(Importer):
             entry.outcome.summary = f"{entry.goods.describe()} → {name}"
             entries.append(entry)
             outcomes.append(entry.outcome)
-        plan = Plan(outcomes=outcomes, payload=(entries, matcher))
+        plan = Plan(outcomes=outcomes, payload=(entries, matcher), asks_date=asks_date)
         for entry in entries:
             plan.quantities[entry.goods.base_unit] += entry.goods.base.quantity
         return plan

@@ -20,6 +20,7 @@ from imports.importers.base import (
     SKIPPED,
     ImportContext,
     Importer,
+    NoDate,
     Plan,
     RowError,
     RowOutcome,
@@ -88,7 +89,7 @@ class DonationImporter(Importer):
             raise RowError(str(error)) from None
         received_at = received_at or context.options.received_on or sheet_day(sheet)
         if received_at is None:
-            raise NeedsReview(
+            raise NoDate(
                 _(
                     "Not imported yet: the sheet gives no date (no date column, none in its "
                     "title or footer). Give the date the goods were received and check again."
@@ -114,6 +115,7 @@ class DonationImporter(Importer):
         known = imported_before(context, prints.values())
         groups: dict[tuple, Group] = {}
         outcomes: list[RowOutcome] = []
+        asks_date = False
         same_donation = _("Same donation as row %(row)d.")
         for row in sheet.rows:
             context.tick()
@@ -128,6 +130,7 @@ class DonationImporter(Importer):
                 key, entry = self._read_row(row, sheet, matcher, context)
             except NeedsReview as review:
                 outcomes.append(RowOutcome(row.number, REVIEW, review.message))
+                asks_date = asks_date or isinstance(review, NoDate)
                 continue
             except RowError as error:
                 outcomes.append(RowOutcome(row.number, ERROR, str(error)))
@@ -151,7 +154,7 @@ class DonationImporter(Importer):
             group.entries.append(entry)
             outcomes.append(entry.outcome)
         self._refuse_recorded_references(groups, context)
-        plan = Plan(outcomes=outcomes, payload=(groups, matcher))
+        plan = Plan(outcomes=outcomes, payload=(groups, matcher), asks_date=asks_date)
         for group in groups.values():
             for entry in group.entries:
                 if entry.outcome.applies:
