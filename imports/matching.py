@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from imports.normalise import match_key
+from imports.normalise import item_kind, match_key
 from inventory.models import Item, ItemAlias, ItemCategory, ItemPack
 from supply_requests.models import ServedUnit
 
@@ -57,7 +57,7 @@ _DISTINGUISHING = ("免洗",)
 
 
 def _told_apart(key: str, item: Item) -> bool:
-    names = match_key(f"{item.name_zh}{item.name_en}")
+    names = item.name_zh
     return any((word in names) != (word in key) for word in _DISTINGUISHING)
 
 
@@ -123,6 +123,7 @@ class ItemMatcher:
         self.drafts: dict[str, ItemDraft] = {}
         self._pinyin: dict[str, str] | None = None
         self._nearest: dict[str, list[tuple[Item, float]]] = {}
+        self._kinds: dict[int, str] = {}
 
     def match(self, name: str) -> Item | None:
         key = match_key(name)
@@ -133,6 +134,13 @@ class ItemMatcher:
             if item_id is not None and not _told_apart(key, self.items[item_id]):
                 return self.items[item_id]
         return None
+
+    def kind_of(self, item: Item) -> str:
+        """ "mask", "glove", "goggle" or "": the unit synonyms of a catalogue item."""
+        kind = self._kinds.get(item.pk)
+        if kind is None:
+            kind = self._kinds[item.pk] = item_kind(f"{item.name_zh} {item.name_en}")
+        return kind
 
     def nearest(self, name: str, n: int = 3, cutoff: float = 85) -> list[tuple[Item, float]]:
         """Catalogue items whose name or alias is close to `name` in characters (in any

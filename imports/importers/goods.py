@@ -164,11 +164,13 @@ def read_goods(
     name = row.get("item")
     if not name:
         raise RowError(_("No item named."))
-    if matcher.match(name) is None:
+    item: Item | ItemDraft | None = matcher.match(name)
+    if item is None:
         split = split_items(name, row.get("quantity"))
         if isinstance(split, tuple):
             name, row.values["quantity"] = split
             row.values["item"] = name
+            item = matcher.match(name)
         elif split:
             raise NeedsReview(
                 _(
@@ -187,7 +189,6 @@ def read_goods(
     unit = row.get("unit")
     if not unit and not quantity.unit:
         unit = sheet.unit_hints.get("quantity", "")
-    item: Item | ItemDraft | None = matcher.match(name)
     if item is None and match_key(name) not in matcher.drafts:
         nearest = matcher.nearest(name)
         if nearest and options.create_missing_items:
@@ -222,7 +223,7 @@ def read_goods(
         kind = item_kind(name)
     else:
         packs = matcher.packs.get(item.pk, {})
-        kind = item_kind(f"{item.name_zh} {item.name_en}")
+        kind = matcher.kind_of(item)
     try:
         base, warning = ladder_to_base_units(
             quantity=quantity,
