@@ -9,6 +9,7 @@ that `post_movement` keeps per movement is kept here once per item (`roll_up` of
 total), under the same site lock.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -128,8 +129,18 @@ def _roll_up_receipts(site_id: int, totals_by_day: dict[date, dict[int, int]]) -
         timeline[item_id].append((day, on_hand))
     days = sorted(totals_by_day)
 
+    # Per item, its receipts added up day by day: (days, running totals) for bisect.
+    running: dict[int, tuple[list[date], list[int]]] = {}
+    for day in days:
+        for item_id, quantity in totals_by_day[day].items():
+            item_days, sums = running.setdefault(item_id, ([], []))
+            item_days.append(day)
+            sums.append((sums[-1] if sums else 0) + quantity)
+
     def received_until(item_id: int, day: date) -> int:
-        return sum(totals_by_day[d].get(item_id, 0) for d in days if d <= day)
+        item_days, sums = running.get(item_id, ((), ()))
+        index = bisect_right(item_days, day)
+        return sums[index - 1] if index else 0
 
     def on_hand_before(item_id: int, day: date) -> int:
         found = before.get(item_id, 0)
