@@ -252,8 +252,12 @@ def read_sheet(
         trimmed = list(cells)
         while trimmed and not trimmed[-1]:
             trimmed.pop()
-        keys = [match_key(cell) for cell in cells if cell]
-        if keys == header_keys:
+        first = next(cell for cell in cells if cell)
+        # Header-like rows are rare: look at every cell only when the first one is a name.
+        first_key = match_key(first)
+        header_like_start = first_key in _ANY_HEADER or first_key == header_keys[0]
+        keys = [match_key(cell) for cell in cells if cell] if header_like_start else []
+        if keys and keys == header_keys:
             if ended:
                 ended = ""  # the same table starts again below its end
                 notes.append(_("The header appears again on row %(row)d.") % {"row": number})
