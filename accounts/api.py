@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from accounts.api_support import Id, get_visible, responses
+from core.api import Id, get_visible, responses
 from accounts.models import ApiToken
 from accounts.tokens import api_token_create, api_token_revoke
 

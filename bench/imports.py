@@ -237,7 +237,7 @@ def main() -> None:
     # Always a scratch database of its own on the server DATABASE_URL names (make bench
     # passes the server's `test` database, which must never be dropped).
     os.environ["DATABASE_URL"] = scratch_database(args.database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logistics.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

@@ -3,7 +3,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from accounts.api_support import responses
+from core.api import responses
 from dashboards.selectors import summary
 
 router = Router(tags=["dashboards"])

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import DomainError
 from imports.importers.base import ImportContext, ImportOptions, Plan
 from imports.jobs import require_importer
 from imports.models import ImportJob, ImportStatus, RowStatus
 from imports.runner import ImportRefused, check, execute
 from imports.sheets import SheetError
-from inventory.exceptions import DomainError
 from inventory.models import Organisation, Site
 
 

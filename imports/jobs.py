@@ -17,11 +17,11 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import DomainError, NotPermitted, ValidationFailed
 from imports.importers.base import ImportContext, ImportOptions
 from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.runner import ImportRefused, check, execute, importer_for
 from imports.sheets import SheetError
-from inventory.exceptions import DomainError, NotPermitted, ValidationFailed
 from inventory.models import Organisation, Site
 from inventory.permissions import organisation_ids_for
 from inventory.selectors import sites_for

@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import DomainError, NotPermitted
 from imports.exports import EXPORTS, FORMATS, response
 from imports.forms import ListDateForm, UploadForm, kinds_for
 from imports.jobs import job_create, job_date_give, job_queue_check, job_queue_run, job_start
 from imports.models import ImportJob, ImportStatus, RowStatus
 from imports.selectors import jobs_for, to_review
-from inventory.exceptions import DomainError, NotPermitted
 
 PREVIEW_PAGE_ROWS = 200
 

@@ -12,7 +12,8 @@ from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from accounts.api_support import Id, Page, get_visible, idempotent, responses
+from accounts.api_support import idempotent
+from core.api import Id, Page, get_visible, responses
 from inventory import schemas
 from inventory.exceptions import ValidationFailed
 from inventory.models import (

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from accounts.api_support import Id, Quantity
+from core.api import Id, Quantity
 
 
 class PackOut(Schema):

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from accounts.api_support import Id, Quantity
+from core.api import Id, Quantity
 from inventory.models import AdjustmentReason
 from logistics.models import DiscrepancyReason
 

@@ -10,7 +10,8 @@ from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from accounts.api_support import Id, Page, get_visible, idempotent, responses
+from accounts.api_support import idempotent
+from core.api import Id, Page, get_visible, responses
 from inventory.api import items_by_code
 from inventory.exceptions import ValidationFailed
 from supply_requests import schemas

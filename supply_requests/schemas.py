@@ -3,7 +3,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import create_model
 
-from accounts.api_support import Id, Quantity
+from core.api import Id, Quantity
 from supply_requests.models import Priority
 
 

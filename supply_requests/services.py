@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import IllegalTransition, ValidationFailed
+from core.exceptions import IllegalTransition, ValidationFailed
 from inventory.models import Item
 from supply_requests.models import (
     ACTIVE_STATUSES,

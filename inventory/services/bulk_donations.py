@@ -21,7 +21,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 from inventory.models import (
     DailyStockRollup,
     Donation,
