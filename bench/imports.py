@@ -226,6 +226,9 @@ def main() -> None:
         "--reference-runs", type=int, default=3, help="runs of the slow ModelResource reference"
     )
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--database", default="bench_imports", help="scratch database to (re)create"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile one run of ours")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -233,7 +236,7 @@ def main() -> None:
 
     # Always a scratch database of its own on the server DATABASE_URL names (make bench
     # passes the server's `test` database, which must never be dropped).
-    os.environ["DATABASE_URL"] = scratch_database("bench_imports")
+    os.environ["DATABASE_URL"] = scratch_database(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

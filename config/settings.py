@@ -293,6 +293,8 @@ NOTIFICATIONS_EMAIL_CLAIM_MINUTES = env_positive_int("NOTIFICATIONS_EMAIL_CLAIM_
 NOTIFICATIONS_EMAIL_LANGUAGE = env_str("NOTIFICATIONS_EMAIL_LANGUAGE", LANGUAGE_CODE)
 # Where the tracker is served, for absolute links in e-mails.
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
+# Uploaded sheets of finished imports are dropped after this many days (the report stays).
+IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30)
 
 # --- E-mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -37,7 +37,7 @@ BATCH = ("批号", "批次", "生产批号", "批次号")
 EXPIRY = ("有效期", "有效期至", "失效日期", "保质期至", "有效日期")
 DATE = ("日期", "接收日期", "捐赠日期", "入库日期", "发放日期", "到货日期", "时间", "领取日期")
 REFERENCE = ("编号", "单号", "捐赠编号", "入库单号", "凭证号", "收据号")
-NOTE = ("备注", "说明", "附注")
+NOTE = ("备注", "说明", "附注", "备注说明")
 
 _ENGLISH = {
     "donor": ("donor", "donor name", "from", "donated by"),
@@ -84,6 +84,8 @@ DISTRIBUTION_COLUMNS = {
 
 REQUEST_COLUMNS = {
     **_GOODS,
+    "item": (*_GOODS["item"], "需求物资", "所需物资", "物资需求", "需求品名"),
+    "quantity": (*_GOODS["quantity"], "需求量", "需要数量"),
     "receiver": (
         *_with_english("receiver", RECEIVER),
         "申请单位",
@@ -96,6 +98,21 @@ REQUEST_COLUMNS = {
     "needed_by": ("需要日期", "需求日期", "截止日期", "需要时间", "needed by", "needed_by"),
     "people_served": ("服务人数", "受益人数", "人数", "people served", "people_served"),
     "reason": ("事由", "用途", "原因", "申请理由", "需求说明", "reason"),
+    # Where the unit is: a hospital's city or district, a community's street.
+    "place": (
+        "所在地",
+        "所属区",
+        "区县",
+        "城市",
+        "地区",
+        "所在城市",
+        "所属街道",
+        "上级单位",
+        "city",
+        "district",
+        "place",
+        "parent",
+    ),
 }
 
 ITEM_COLUMNS = {

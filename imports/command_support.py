@@ -64,11 +64,12 @@ class ImportCommand(BaseCommand):
             )
         if self.with_submit:
             parser.add_argument("--submit", action="store_true", help="submit the requests")
-        if self.kind == "donations":
+        if self.kind in ("donations", "distributions"):
             parser.add_argument(
                 "--received-on",
                 type=date.fromisoformat,
-                help="date of rows whose sheet has no date column (default: today)",
+                help="date of the list when neither a date column nor its title or footer "
+                "gives one (otherwise such rows are held for review)",
             )
         parser.add_argument("--user", help="username to act as (default: the first superuser)")
 
@@ -167,11 +168,19 @@ class ImportCommand(BaseCommand):
         except ImportRefused as refused:
             self._close(job, ImportStatus.FAILED, refused.plan)
             raise
+        except BaseException as error:
+            # Never leave a job "importing" with its file held: close it, say why, drop the file.
+            job.status, job.finished_at, job.content = ImportStatus.FAILED, timezone.now(), b""
+            job.error = str(error)[:2000] or error.__class__.__name__
+            job.save()
+            raise
         self._close(job, ImportStatus.DONE, plan)
         return plan
 
     def _close(self, job: ImportJob, status: str, plan: Plan) -> None:
         job.status, job.finished_at = status, timezone.now()
+        if status == ImportStatus.FAILED:
+            job.content = b""  # nothing was written; the file is not kept
         job.report = [outcome.as_list() for outcome in plan.outcomes]
         job.totals = plan.totals()
         job.rows_total = job.rows_done = len(plan.outcomes)

@@ -37,9 +37,9 @@ class UploadForm(forms.Form):
         queryset=Site.objects.none(),
         required=False,
     )
-    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
     received_on = ISODateField(
-        label=_("Received on (when the sheet has no date column)"),
+        label=_("Date of the list (when the sheet gives none in a column, title or footer)"),
         required=False,
     )
     create_missing_items = forms.BooleanField(
@@ -86,3 +86,9 @@ class UploadForm(forms.Form):
             submit=data["submit"],
             received_on=data["received_on"],
         )
+
+
+class ListDateForm(forms.Form):
+    """The date of a list whose sheet gives none, asked in the preview."""
+
+    day = ISODateField(label=_("Date of the list"))

@@ -9,6 +9,7 @@ that still kills its worker only ends its own job; `job_sweep` fails jobs stuck 
 time limit so they can be retried.
 """
 
+import datetime
 import hashlib
 import logging
 from datetime import timedelta
@@ -56,8 +57,10 @@ def require_importer(
     elif kind == ImportKind.ITEMS:
         if not (roles.is_admin or roles.organisation_ids):
             raise NotPermitted(_("Only organisation staff may import the catalogue."))
-    elif not (roles.is_admin or roles.is_community_worker):
-        raise NotPermitted(_("Only community workers may import their units' requests."))
+    elif not (roles.is_admin or roles.is_community_worker or roles.is_coordinator):
+        raise NotPermitted(
+            _("Only community workers and coordinators may import their units' requests.")
+        )
 
 
 def job_create(
@@ -167,8 +170,12 @@ def _note_previous_import(job: ImportJob, plan) -> None:
         )
 
 
-def _finish(job: ImportJob, status: str, plan=None, error: str = "") -> ImportJob:
-    job.status, job.error = status, error
+def _finish(
+    job: ImportJob, status: str, plan=None, error: str = "", retryable: bool = False
+) -> ImportJob:
+    """End a step. A failed job is closed and its file dropped, unless it may be retried (a
+    job swept because its worker stopped): then its file stays for the retry."""
+    job.status, job.error, job.retryable = status, error, retryable
     if plan is not None:
         job.report = [outcome.as_list() for outcome in plan.outcomes]
         job.totals = plan.totals()
@@ -177,8 +184,24 @@ def _finish(job: ImportJob, status: str, plan=None, error: str = "") -> ImportJo
         job.rows_done = job.rows_total
     if status in (ImportStatus.DONE, ImportStatus.FAILED):
         job.finished_at = timezone.now()
+    if status == ImportStatus.FAILED and not retryable:
+        job.content = b""  # a failed job is closed; its file is not kept
     job.save()
     return job
+
+
+def job_files_purge(*, days: int | None = None) -> int:
+    """Drop the uploaded files of jobs finished more than `days` (the
+    IMPORTS_FILE_RETENTION_DAYS setting) ago; their reports stay. Returns how many."""
+    keep = settings.IMPORTS_FILE_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - datetime.timedelta(days=keep)
+    return (
+        ImportJob.objects.filter(
+            status__in=(ImportStatus.DONE, ImportStatus.FAILED), finished_at__lt=cutoff
+        )
+        .exclude(content=b"")
+        .update(content=b"")
+    )
 
 
 def job_fail(job: ImportJob, error: str) -> ImportJob:
@@ -210,6 +233,26 @@ def job_check(job: ImportJob) -> ImportJob:
         progress.close()
     _note_previous_import(job, plan)
     return _finish(job, ImportStatus.READY, plan)
+
+
+def job_date_give(*, actor: AbstractBaseUser, job: ImportJob, day: datetime.date) -> ImportJob:
+    """The preview asked for the list's date: record it on the job and check again (the
+    rows held for want of a date are then planned at that date)."""
+    if job.created_by_id != actor.pk:
+        raise NotPermitted(_("Only the person who uploaded the sheet may change it."))
+    if job.status != ImportStatus.READY:
+        raise ValidationFailed(_("This import is no longer waiting for a check."))
+    if day > timezone.localdate():
+        raise ValidationFailed(_("The date cannot be in the future."))
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        options={**job.options, "received_on": day.isoformat()},
+        status=ImportStatus.CHECKING,
+    )
+    if updated != 1:
+        raise ValidationFailed(_("This import is no longer waiting for a check."))
+    job.refresh_from_db()
+    job_queue_check(job)
+    return job
 
 
 def job_start(job: ImportJob) -> bool:
@@ -314,8 +357,8 @@ def job_sweep(*, older_than: timedelta | None = None) -> list[int]:
                         "The import stopped without finishing (its worker was stopped or ran "
                         "out of time); nothing was imported. You may try it again."
                     ),
+                    retryable=True,
                 )
-                ImportJob.objects.filter(pk=pk).update(retryable=True)
         ended.append(pk)
     return ended
 

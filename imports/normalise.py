@@ -89,20 +89,36 @@ _QUANTITY = re.compile(
 
 
 def chinese_integer(text: str) -> int | None:
-    """ "一万二千五百" → 12500, "五千" → 5000, "十五" → 15; None if it is not a numeral."""
+    """ "一万五" → 15000, "两万五" → 25000, "一百五" → 150, "一亿两千万" → 120000000 (cn2an's
+    reading, which knows the spoken short forms); None if it is not a numeral."""
     if not text or any(ch not in _CN_NUMERAL for ch in text):
         return None
-    total = section = digit = 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_SMALL:
-            section += (digit or 1) * _CN_SMALL[ch]
-            digit = 0
-        else:
-            total = (total + section + digit) * _CN_BIG[ch]
-            section = digit = 0
-    return total + section + digit
+    return _cn2an(text)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _cn2an(text: str) -> int | None:
+    import cn2an
+
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+_DECIMAL_COMMA = re.compile(r"(?<=\d)、(?=\d)")  # "2、5" typed for 2.5
+
+
+@functools.lru_cache(maxsize=1_024)
+def _cn2an_mixed(text: str) -> int | None:
+    import cn2an
+
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError):
+        return None
+    return int(value) if float(value).is_integer() else None
 
 
 @dataclass(frozen=True)
@@ -125,9 +141,14 @@ def _split_multipliers(rest: str) -> tuple[Decimal, str]:
 def parse_quantity(text: str) -> Quantity:
     """ "5万" → 50000, "3.4万" → 34000, "一万" → 10000, "1千" → 1000, "198件" → (198, 件),
     "1,200" → 1200. Raises `CellError` for an empty cell or one that is not a number."""
-    text = clean_text(text).replace("−", "-")
+    text = _DECIMAL_COMMA.sub(".", clean_text(text).replace("−", "-"))
     if not text:
         raise CellError(_("No quantity given."))
+    mixed = re.match(r"^(\d+(?:\.\d+)?[万亿]\d+[千百十]?)(.*)$", text)
+    if mixed:  # "3万5千", "3万5" (cn2an reads the mixed form)
+        value = _cn2an_mixed(mixed[1])
+        if value is not None:
+            return Quantity(Decimal(value), mixed[2].strip())
     match = _QUANTITY.match(text)
     if not match:
         raise CellError(_("“%(text)s” is not a quantity.") % {"text": text})
@@ -236,6 +257,28 @@ _SAME_UNIT = [
 _UNIT_CANON = {match_key(word): group[0] for group in _SAME_UNIT for word in group}
 # Mass units convertible to kilograms (base unit 千克): quantity × factor.
 _TO_KG = {"斤": Decimal("0.5"), "吨": Decimal(1000), "克": Decimal("0.001"), "g": Decimal("0.001")}
+_TO_LITRE = {"毫升": Decimal("0.001"), "ml": Decimal("0.001")}
+
+
+# Per kind of item, more words for its base unit, or fixed factors: a mask is counted in
+# 只, 个, 片, 支 or 枚 alike; a glove is half a pair (副); goggles are one 副 or one 只.
+_KIND_WORDS = {
+    "mask": ("口罩", "呼吸器", "mask", "respirator"),
+    "glove": ("手套", "glove"),
+    "goggle": ("护目镜", "眼罩", "防护镜", "眼镜", "goggle"),
+}
+_PIECE = ("只", "个", "片", "支", "枚", "pcs", "pc", "piece", "pieces")
+_KIND_SAME = {"mask": {match_key(w) for w in _PIECE}, "goggle": {"只", "个", "副", "双"}}
+_GLOVE_HALF = {match_key(w) for w in _PIECE}
+
+
+def item_kind(name: str) -> str:
+    """ "mask", "glove", "goggle" or "" — which unit synonyms an item's name brings."""
+    key = match_key(name)
+    for kind, words in _KIND_WORDS.items():
+        if any(word in key for word in words):
+            return kind
+    return ""
 
 
 @functools.lru_cache(maxsize=4_096)
@@ -244,14 +287,27 @@ def same_unit(a: str, b: str) -> bool:
     return _UNIT_CANON.get(key_a, key_a) == _UNIT_CANON.get(key_b, key_b)
 
 
-@functools.lru_cache(maxsize=4_096)
-def unit_factor(unit: str, base_unit: str) -> Decimal | None:
+@functools.lru_cache(maxsize=8_192)
+def unit_factor(unit: str, base_unit: str, kind: str = "") -> Decimal | None:
     """How many base units one `unit` is, when that is a fixed fact (1 for the same unit,
-    0.5 for 斤 → 千克); None when it depends on the item (packs)."""
+    0.5 for 斤 → 千克, ½ 副 for one 只 of gloves); None when it depends on the item (packs).
+    A strength or size ("500MM", "0.5g", "M") is never one of these."""
     if not unit or same_unit(unit, base_unit):
         return Decimal(1)
-    if same_unit(base_unit, "千克") and match_key(unit) in _TO_KG:
-        return _TO_KG[match_key(unit)]
+    key, base = match_key(unit), match_key(base_unit)
+    same = _KIND_SAME.get(kind)
+    if same and key in same and base in same:
+        return Decimal(1)
+    if kind == "glove":
+        pair = {"副", "双", "pair", "pairs"}
+        if key in _GLOVE_HALF and base in pair:
+            return Decimal("0.5")
+        if key in pair and base in _GLOVE_HALF:
+            return Decimal(2)
+    if same_unit(base_unit, "千克") and key in _TO_KG:
+        return _TO_KG[key]
+    if same_unit(base_unit, "升") and key in _TO_LITRE:
+        return _TO_LITRE[key]
     return None
 
 

@@ -52,6 +52,19 @@ def _describe(sheet: Sheet) -> str:
     }
 
 
+def _attach_cells(plan: Plan, sheet: Sheet) -> None:
+    """Each outcome carries its row as written, so the preview shows what was read."""
+    cells = {row.number: row.cells for row in sheet.rows}
+    for outcome in plan.outcomes:
+        outcome.cells = cells.get(outcome.number, [])
+    plan.notes.extend(sheet.notes)
+    if sheet.date is not None:
+        plan.notes.append(
+            _("The list's date, %(day)s, was read from row %(row)d (%(where)s).")
+            % {"day": sheet.date.day.isoformat(), "row": sheet.date.row, "where": sheet.date.where}
+        )
+
+
 def check(content: bytes, context: ImportContext) -> Plan:
     """Every row's outcome, and the totals, without writing anything."""
     importer = importer_for(context.kind)
@@ -61,6 +74,7 @@ def check(content: bytes, context: ImportContext) -> Plan:
         sheet = importer.read(content, context.file_name)
         plan = importer.plan(sheet, context)
     plan.notes.insert(0, _describe(sheet))
+    _attach_cells(plan, sheet)
     return plan
 
 
@@ -75,6 +89,7 @@ def execute(content: bytes, context: ImportContext) -> Plan:
             importer.lock(context)
             plan = importer.plan(sheet, context)
             plan.notes.insert(0, _describe(sheet))
+            _attach_cells(plan, sheet)
             if plan.errors and not context.options.skip_invalid:
                 raise ImportRefused(plan)
             importer.apply(plan, context)

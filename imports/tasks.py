@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imports.jobs import job_check, job_fail, job_run, job_sweep
+from imports.jobs import job_check, job_fail, job_files_purge, job_run, job_sweep
 from imports.models import ImportJob, ImportStatus
 
 MAX_DELIVERIES = 3
@@ -67,4 +67,7 @@ def run_import(job_id: int) -> str:
 
 @shared_task
 def sweep_import_jobs() -> int:
-    return len(job_sweep())
+    """End stuck jobs, and drop the files of jobs finished past the retention period."""
+    ended = len(job_sweep())
+    job_files_purge()
+    return ended

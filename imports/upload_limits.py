@@ -260,5 +260,32 @@ def inspect_upload(content: bytes, file_name: str, limits: UploadLimits | None =
     if name.endswith((".xlsx", ".xlsm")):
         return inspect_xlsx(content, limits)
     if name.endswith(".xls"):
-        raise SheetError(_("Old .xls files cannot be read: save the sheet as .xlsx or CSV."))
+        return inspect_xls(content)
+    if name.endswith(".ods"):
+        return inspect_ods(content, limits)
     return inspect_csv(content, limits)
+
+
+# An old Excel (.xls) file is an OLE2 compound document: this is its first eight bytes.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def inspect_xls(content: bytes) -> int:
+    """An .xls is not compressed, so what it can hold is bounded by the file size checked
+    above (and a sheet by the format's 65,536 rows × 256 columns); its merged ranges are read
+    as ranges, never filled (`imports.sheets`). Its rows are counted by the reader, in the
+    bounded worker, so 0 here."""
+    if not content.startswith(OLE2_SIGNATURE):
+        raise SheetError(_("The file is not a readable .xls workbook."))
+    return 0
+
+
+def inspect_ods(content: bytes, limits: UploadLimits) -> int:
+    """An .ods is a zip like .xlsx: the same archive limits (sizes, compression ratio)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise SheetError(_("The file is not a readable .ods workbook.")) from error
+    with archive:
+        _check_members(archive, limits)
+    return 0

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.job_status, name="job_status"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/retry/", views.retry, name="retry"),
+    path("<int:pk>/date/", views.give_date, name="give_date"),
     path("export/<slug:name>.<slug:fmt>", views.export, name="export"),
 ]

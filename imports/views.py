@@ -15,8 +15,15 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotPermitted
 from imports.exports import EXPORTS, FORMATS, response
-from imports.forms import UploadForm, kinds_for
-from imports.jobs import job_create, job_queue_check, job_queue_run, job_retry, job_start
+from imports.forms import ListDateForm, UploadForm, kinds_for
+from imports.jobs import (
+    job_create,
+    job_date_give,
+    job_queue_check,
+    job_queue_run,
+    job_retry,
+    job_start,
+)
 from imports.models import ImportJob, ImportStatus, RowStatus
 from imports.selectors import jobs_for, to_review
 
@@ -79,7 +86,12 @@ def _status(job: ImportJob) -> dict:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs_for(request.user), pk=pk)
     shown = request.GET.get("status", "")
-    rows = [row for row in job.report if not shown or row[1] == shown]
+    # [number, status, message, summary, cells]; reports before issue 18 had no cells.
+    rows = [
+        (*row[:4], row[4] if len(row) > 4 else [])
+        for row in job.report
+        if not shown or row[1] == shown
+    ]
     page = Paginator(rows, PREVIEW_PAGE_ROWS).get_page(request.GET.get("page"))
     totals = job.totals or {}
     context = {
@@ -95,6 +107,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_retry": job.retryable and job.created_by_id == request.user.pk,
         "has_errors": bool(totals.get("error")),
         "to_import": totals.get("new", 0) + totals.get("merged", 0),
+        "asks_date": bool(totals.get("asks_date")) and job.status == ImportStatus.READY,
+        "date_form": ListDateForm(),
     }
     return render(request, "imports/job.html", context)
 
@@ -104,6 +118,22 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     """The little JSON the progress bar polls."""
     job = get_object_or_404(jobs_for(request.user).defer("report", "content"), pk=pk)
     return JsonResponse(_status(job))
+
+
+@login_required
+@require_POST
+def give_date(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview asked for the list's date (none in the sheet): set it and check again."""
+    job = get_object_or_404(jobs_for(request.user), pk=pk)
+    form = ListDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date as 2020-01-29."))
+        return redirect("imports:job", pk=job.pk)
+    try:
+        job_date_give(actor=request.user, job=job, day=form.cleaned_data["day"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("imports:job", pk=job.pk)
 
 
 @login_required

@@ -109,9 +109,14 @@ def request_create(
     needed_by: date | None = None,
     people_served: int = 0,
     reason: str = "",
+    on_behalf: bool = False,
 ) -> SupplyRequest:
-    """A community worker drafts a request for one of her served units."""
-    require_requester(actor, served_unit)
+    """A community worker drafts a request for one of her served units; `on_behalf`, a
+    coordinator who serves the unit may too (a needs list the unit sent her, imported)."""
+    if on_behalf:
+        require_requester_or_coordinator(actor, served_unit)
+    else:
+        require_requester(actor, served_unit)
     if priority not in Priority.values:
         raise ValidationFailed(_("Unknown priority “%(p)s”.") % {"p": priority})
     if people_served < 0:
@@ -176,10 +181,15 @@ def request_update_draft(
 
 
 @atomic_retrying
-def request_submit(*, actor: AbstractBaseUser, request: SupplyRequest) -> SupplyRequest:
-    """Send a draft to the coordinators."""
+def request_submit(
+    *, actor: AbstractBaseUser, request: SupplyRequest, on_behalf: bool = False
+) -> SupplyRequest:
+    """Send a draft to the coordinators (`on_behalf`: see `request_create`)."""
     request = lock_request(request)
-    require_requester(actor, request.served_unit)
+    if on_behalf:
+        require_requester_or_coordinator(actor, request.served_unit)
+    else:
+        require_requester(actor, request.served_unit)
     request.submitted_at = timezone.now()
     request = _transition(
         request, to=RequestStatus.SUBMITTED, allowed_from={RequestStatus.DRAFT}, actor=actor

@@ -10,13 +10,14 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.models import ImportedRow, RowStatus
+from imports.quantities import NeedsReview
 from imports.sheets import Sheet, SheetRow, read_sheet
 from inventory.models import Organisation, Site
 
@@ -28,6 +29,10 @@ NEW, MERGED, SKIPPED, REVIEW, ERROR = (
     RowStatus.REVIEW.value,
     RowStatus.ERROR.value,
 )
+
+
+class NoDate(NeedsReview):
+    """The row is held because the sheet gives no date: the preview asks for one."""
 
 
 class RowError(ValueError):
@@ -90,8 +95,10 @@ class RowOutcome:
     def applies(self) -> bool:
         return self.status == NEW or self.status == MERGED
 
+    cells: list[str] = field(default_factory=list)
+
     def as_list(self) -> list:
-        return [self.number, self.status, self.message, self.summary]
+        return [self.number, self.status, self.message, self.summary, self.cells]
 
 
 @dataclass
@@ -100,6 +107,7 @@ class Plan:
     quantities: Counter = field(default_factory=Counter)  # base unit → total written
     notes: list[str] = field(default_factory=list)
     payload: object = None
+    asks_date: bool = False  # rows are held until someone gives the list's date
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -114,6 +122,7 @@ class Plan:
             **{status: self.count(status) for status in RowStatus.values},
             "quantities": dict(sorted(self.quantities.items())),
             "notes": self.notes,
+            "asks_date": self.asks_date,
         }
 
 
@@ -149,7 +158,9 @@ class Importer:
         raise NotImplementedError
 
 
-def fingerprint_rows(rows: Iterable[SheetRow], scope: str) -> dict[int, int]:
+def fingerprint_rows(
+    rows: Iterable[SheetRow], scope: str, key: Callable[[SheetRow], int] | None = None
+) -> dict[int, int]:
     """Row number → fingerprint of its normalised content in `scope`. Identical rows of one
     file are told apart by their occurrence ("the second 100 masks from 壹基金"), so a sheet
     that repeats a line on purpose keeps both, and a re-import still recognises each."""
@@ -165,7 +176,7 @@ def fingerprint_rows(rows: Iterable[SheetRow], scope: str) -> dict[int, int]:
         base = hashlib.sha256(f"{scope}\x1e{content}".encode()).digest()
         seen[base] += 1
         digest = hashlib.sha256(base + seen[base].to_bytes(4, "big")).digest()
-        prints[row.number] = int.from_bytes(digest[:8], "big", signed=True)
+        prints[key(row) if key else row.number] = int.from_bytes(digest[:8], "big", signed=True)
     return prints
 
 
@@ -186,6 +197,31 @@ def imported_before(
         ).values_list("fingerprint", "job_id", "row_number"):
             found[fingerprint] = (job_id, number)
     return found
+
+
+def sheet_day(sheet: Sheet) -> date | None:
+    return sheet.date.day if sheet.date else None
+
+
+def dated_scope(context: ImportContext, sheet: Sheet) -> str:
+    """Fingerprints are unique per place *and* per list date: the same line on another
+    day's list (no date column, the date in its title) is another delivery, not a repeat."""
+    day = context.options.received_on or sheet_day(sheet)
+    return f"{context.scope}:{day.isoformat()}" if day else context.scope
+
+
+def posting_moment(day: date, context: ImportContext) -> datetime:
+    """When goods of `day` are posted in the ledger: now for today, else noon that day."""
+    if day >= context.today:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def formula_message(row: SheetRow) -> str:
+    return _(
+        "Not imported yet: %(cells)s is a formula; its stored value was read. Check the "
+        "value, type it in as text and import again."
+    ) % {"cells": ", ".join(row.formulas)}
 
 
 def already_imported(job_id: int, number: int) -> str:

@@ -9,7 +9,7 @@ in stock is an error — the import never invents stock to give away.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +22,17 @@ from imports.importers.base import (
     SKIPPED,
     ImportContext,
     Importer,
+    NoDate,
     Plan,
     RowError,
     RowOutcome,
     already_imported,
+    dated_scope,
     fingerprint_rows,
+    formula_message,
     imported_before,
+    posting_moment,
+    sheet_day,
     skipped,
 )
 from imports.importers.goods import GoodsLine, read_goods, save_drafts
@@ -132,10 +137,22 @@ class DistributionImporter(Importer):
             day = parse_date(row.get("date"))
         except CellError as error:
             raise RowError(str(error)) from None
-        if day and day > timezone.localdate():
+        day = day or context.options.received_on or sheet_day(sheet)
+        if day is None:
+            raise NoDate(
+                _(
+                    "Not imported yet: the sheet gives no date (no date column, none in its "
+                    "title or footer). Give the date the goods were handed out and check again."
+                )
+            )
+        if day > timezone.localdate():
             raise RowError(_("The distribution date cannot be in the future."))
-        occurred_at = timezone.make_aware(datetime.combine(day, time(12))) if day else None
+        occurred_at = posting_moment(day, context)
+        if row.formulas:
+            raise NeedsReview(formula_message(row))
         goods = read_goods(row, sheet, matcher, context.options)
+        if row.hold:
+            raise NeedsReview(row.hold)
         takes = self._take(goods, shelves, goods.name)
         return Entry(RowOutcome(row.number, NEW), receiver, goods, occurred_at, takes)
 
@@ -148,9 +165,10 @@ class DistributionImporter(Importer):
             if balance.available > 0:
                 shelves[balance.item_id].append((balance, balance.available))
         state = (matcher, units, {}, shelves)
-        prints = fingerprint_rows(sheet.rows, context.scope)
+        prints = fingerprint_rows(sheet.rows, dated_scope(context, sheet))
         known = imported_before(context, prints.values())
         outcomes, entries = [], []
+        asks_date = False
         for row in sheet.rows:
             context.tick()
             if row.skip:
@@ -164,6 +182,7 @@ class DistributionImporter(Importer):
                 entry = self._read_row(row, sheet, state, context)
             except NeedsReview as review:
                 outcomes.append(RowOutcome(row.number, REVIEW, review.message))
+                asks_date = asks_date or isinstance(review, NoDate)
                 continue
             except RowError as error:
                 outcomes.append(RowOutcome(row.number, ERROR, str(error)))
@@ -175,10 +194,14 @@ class DistributionImporter(Importer):
                 entry.outcome.message = _("New receiver (kind “other”, code %(code)s…).") % {
                     "code": REVIEW_PREFIX
                 }
+            if entry.goods.warning:
+                entry.outcome.message = " ".join(
+                    filter(None, [entry.outcome.message, entry.goods.warning])
+                )
             entry.outcome.summary = f"{entry.goods.describe()} → {name}"
             entries.append(entry)
             outcomes.append(entry.outcome)
-        plan = Plan(outcomes=outcomes, payload=(entries, matcher))
+        plan = Plan(outcomes=outcomes, payload=(entries, matcher), asks_date=asks_date)
         for entry in entries:
             plan.quantities[entry.goods.base_unit] += entry.goods.base.quantity
         return plan

@@ -20,13 +20,18 @@ from imports.importers.base import (
     SKIPPED,
     ImportContext,
     Importer,
+    NoDate,
     Plan,
     RowError,
     RowOutcome,
     already_imported,
+    dated_scope,
     fingerprint_rows,
+    formula_message,
     imported_before,
     length_checked,
+    posting_moment,
+    sheet_day,
     skipped,
 )
 from imports.importers.goods import GoodsLine, read_goods, real_item, save_drafts
@@ -82,12 +87,23 @@ class DonationImporter(Importer):
             expiry = parse_date(row.get("expiry"), month_end=True)
         except CellError as error:
             raise RowError(str(error)) from None
-        received_at = received_at or context.options.received_on or context.today
+        received_at = received_at or context.options.received_on or sheet_day(sheet)
+        if received_at is None:
+            raise NoDate(
+                _(
+                    "Not imported yet: the sheet gives no date (no date column, none in its "
+                    "title or footer). Give the date the goods were received and check again."
+                )
+            )
         if received_at > context.today:
             raise RowError(_("The received date cannot be in the future."))
         reference = length_checked(row.get("reference"), 100, _REFERENCE)
         batch = length_checked(row.get("batch"), 60, _BATCH)
+        if row.formulas:
+            raise NeedsReview(formula_message(row))
         goods = read_goods(row, sheet, matcher, context.options)
+        if row.hold:
+            raise NeedsReview(row.hold)
         if len(goods.base.pack_name) > 20:
             raise RowError(_("The unit “%(unit)s” is too long.") % {"unit": goods.base.pack_name})
         entry = Entry(RowOutcome(row.number, NEW), goods, batch, expiry, row.get("note"))
@@ -95,10 +111,11 @@ class DonationImporter(Importer):
 
     def plan(self, sheet: Sheet, context: ImportContext) -> Plan:
         matcher = ItemMatcher()
-        prints = fingerprint_rows(sheet.rows, context.scope)
+        prints = fingerprint_rows(sheet.rows, dated_scope(context, sheet))
         known = imported_before(context, prints.values())
         groups: dict[tuple, Group] = {}
         outcomes: list[RowOutcome] = []
+        asks_date = False
         same_donation = _("Same donation as row %(row)d.")
         for row in sheet.rows:
             context.tick()
@@ -113,6 +130,7 @@ class DonationImporter(Importer):
                 key, entry = self._read_row(row, sheet, matcher, context)
             except NeedsReview as review:
                 outcomes.append(RowOutcome(row.number, REVIEW, review.message))
+                asks_date = asks_date or isinstance(review, NoDate)
                 continue
             except RowError as error:
                 outcomes.append(RowOutcome(row.number, ERROR, str(error)))
@@ -128,11 +146,15 @@ class DonationImporter(Importer):
                 entry.outcome.message = " ".join(
                     filter(None, [entry.outcome.message, new_item_message(entry.goods.item)])
                 )
+            if entry.goods.warning:
+                entry.outcome.message = " ".join(
+                    filter(None, [entry.outcome.message, entry.goods.warning])
+                )
             entry.outcome.summary = f"{entry.goods.describe()} — {group.donor}, {key[1]}"
             group.entries.append(entry)
             outcomes.append(entry.outcome)
         self._refuse_recorded_references(groups, context)
-        plan = Plan(outcomes=outcomes, payload=(groups, matcher))
+        plan = Plan(outcomes=outcomes, payload=(groups, matcher), asks_date=asks_date)
         for group in groups.values():
             for entry in group.entries:
                 if entry.outcome.applies:
@@ -173,6 +195,8 @@ class DonationImporter(Importer):
             },
         )
         source = _("Imported from %(file)s, rows %(rows)s")
+        # Posted at the date the goods arrived, so the movements and the daily roll-up say
+        # when they came (a back-dated receipt moves the later days' on-hand too).
         inputs = [
             DonationInput(
                 donor=group.donor,
@@ -180,11 +204,13 @@ class DonationImporter(Importer):
                 reference=group.reference,
                 note=donation_note(source, context, entries),
                 lines=[donation_line(entry) for entry in entries],
+                occurred_at=posting_moment(group.received_at, context),
             )
             for group, entries in to_post
         ]
         received = donation_receive_bulk(actor=context.actor, site=context.site, donations=inputs)
-        for (_group, entries), result in zip(to_post, received, strict=True):
+        posted = zip(to_post, received, strict=True)
+        for (_group, entries), result in posted:
             for entry, line_id in zip(entries, result.line_ids, strict=True):
                 entry.outcome.document_type, entry.outcome.document_id = "donation_line", line_id
                 context.tick()
@@ -208,14 +234,22 @@ def donation_line(entry: Entry) -> DonationLineInput:
 
 
 def donation_note(source: str, context: ImportContext, entries: list[Entry]) -> str:
-    """The sheet's notes, and where the donation came from ("Imported from x.xlsx, rows…")."""
+    """The sheet's notes and specs, and where the donation came from ("Imported from x.xlsx,
+    rows…"): the spec (size, strength, model, batch) stays with the goods it describes."""
     notes = list(dict.fromkeys(entry.note for entry in entries if entry.note))
+    notes += [
+        _("Row %(row)d, %(item)s: %(spec)s")
+        % {"row": entry.outcome.number, "item": entry.goods.name, "spec": entry.goods.spec}
+        for entry in entries
+        if entry.goods.spec
+    ][:50]
     rows = ", ".join(str(entry.outcome.number) for entry in entries[:20])
     source = source % {"file": context.file_name, "rows": rows}
     return "\n".join([*notes, source + ("…" if len(entries) > 20 else "")])
 
 
 def new_item_message(draft: ItemDraft) -> str:
-    return _("New item (category guessed: %(category)s; needs review).") % {
-        "category": draft.category
-    }
+    return _(
+        "New item: category guessed as %(category)s, counted in %(unit)s (%(why)s); "
+        "confirm both in the catalogue (needs review)."
+    ) % {"category": draft.category, "unit": draft.base_unit, "why": draft.base_reason}

@@ -1,6 +1,8 @@
 """A line of goods in a sheet — item, spec, unit, quantity — read into an item and base units.
 Shared by donations, historical distributions and requests."""
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,22 +12,29 @@ from imports.importers.base import ImportOptions, RowError
 from imports.matching import ItemDraft, ItemMatcher
 from imports.normalise import (
     CellError,
-    PackSpec,
     Quantity,
-    pack_in_quantity,
-    parse_pack_spec,
+    item_kind,
+    match_key,
     parse_quantity,
-    same_unit,
+    unit_factor,
 )
-from imports.quantities import BaseQuantity, to_base_units
+from imports.packs import COUNT_WORDS, PackLadder, parse_ladder
+from imports.quantities import BaseQuantity, NeedsReview, ladder_to_base_units
 from imports.sheets import Sheet, SheetRow
 from inventory.models import Item, ItemPack
+
+# Packs are what goods come in, not what they are counted in.
+_PACK_WORDS = frozenset({"箱", "盒", "包", "件", "袋", "提", "小箱", "小盒", "大箱", "桶", "套"})
+# The base unit of a new item of a known kind (the catalogue reference's units).
+_KIND_BASE = {"mask": "只", "glove": "副", "goggle": "副"}
 
 
 @dataclass(frozen=True)
 class GoodsLine:
     item: Item | ItemDraft
     base: BaseQuantity
+    warning: str = ""
+    spec: str = ""
 
     @property
     def name(self) -> str:
@@ -39,50 +48,164 @@ class GoodsLine:
         text = f"{self.name} × {self.base.quantity:,} {self.base_unit}"
         if self.base.pack_count and self.base.pack_size and self.base.pack_size != 1:
             text += f" ({self.base.pack_count:,} {self.base.pack_name} × {self.base.pack_size:,})"
+        if self.spec:
+            text += f" [{self.spec}]"
         return text
 
 
-def _quantity_and_spec(row: SheetRow) -> tuple[Quantity, PackSpec | None]:
-    spec = parse_pack_spec(row.get("spec"))
+def _quantity_and_spec(row: SheetRow) -> tuple[Quantity, PackLadder | None]:
+    ladder = parse_ladder(row.get("spec"))
     text = row.get("quantity")
-    packed = pack_in_quantity(text)
-    if packed is not None:
-        return Quantity(packed.count, packed.pack_name), packed
-    if not text and spec is not None and spec.count is not None:
-        return Quantity(spec.count, spec.pack_name), spec
-    return parse_quantity(text), spec
+    packed = parse_ladder(text) if text and ("(" in text or "（" in text) else None
+    if packed is not None and packed.count is not None:
+        return Quantity(packed.count, packed.count_unit), packed
+    if not text and ladder is not None and ladder.count is not None:
+        return Quantity(ladder.count, ladder.count_unit), ladder
+    return parse_quantity(text), ladder
 
 
-def _draft_for(matcher: ItemMatcher, name: str, unit: str, spec: PackSpec | None) -> ItemDraft:
-    """A new item: counted in what the spec says a pack holds when the quantity is in packs
-    ("5箱" of "200个/箱" → base unit 个, pack 箱 = 200), else in the unit the sheet gives."""
-    packed = (
-        spec is not None
-        and spec.inner_unit
-        and unit
-        and (not spec.pack_name or same_unit(spec.pack_name, unit))
-    )
-    draft = matcher.draft(name, spec.inner_unit if packed else unit)
-    if packed and not same_unit(unit, draft.base_unit):
-        draft.packs.setdefault(unit, [spec.size])
+def _sheet_units(sheet: Sheet) -> dict[str, Counter]:
+    """Per item name, the count units its rows are written in (not packs, not measures)."""
+    if sheet.item_units is None:
+        units: dict[str, Counter] = {}
+        for row in sheet.rows:
+            if row.skip:
+                continue
+            unit = row.get("unit")
+            if not unit:
+                try:
+                    unit = parse_quantity(row.get("quantity")).unit
+                except CellError:
+                    unit = ""
+            if unit in COUNT_WORDS and unit not in _PACK_WORDS:
+                units.setdefault(match_key(row.get("item")), Counter())[unit] += 1
+        sheet.item_units = units
+    return sheet.item_units
+
+
+def _base_unit_for_new(
+    name: str, unit: str, ladder: PackLadder | None, sheet: Sheet
+) -> tuple[str, str]:
+    """(base unit, why): the unit of its kind in the catalogue reference, else the unit most
+    of its rows in this sheet count in, else what the spec's packs hold — never a pack, a
+    strength or a size taken from whichever row came first."""
+    kind = item_kind(name)
+    if kind in _KIND_BASE:
+        return _KIND_BASE[kind], _("the unit of its kind in the catalogue")
+    counted = _sheet_units(sheet).get(match_key(name))
+    if counted:
+        return counted.most_common(1)[0][0], _("the unit most of its rows use")
+    if ladder is not None:
+        inner = [n for n in ladder.levels if n in COUNT_WORDS and n not in _PACK_WORDS]
+        if inner:
+            return inner[0], _("what its packs hold, from the spec")
+    if unit and unit in COUNT_WORDS:
+        return unit, _("the unit of its row")
+    return "个", _("no count unit was written; 个 (piece)")
+
+
+def _draft_for(
+    matcher: ItemMatcher, name: str, unit: str, ladder: PackLadder | None, sheet: Sheet
+) -> ItemDraft:
+    key = match_key(name)
+    if key in matcher.drafts:
+        return matcher.drafts[key]
+    base, why = _base_unit_for_new(name, unit, ladder, sheet)
+    draft = matcher.draft(name, base)
+    draft.base_reason = why
+    if ladder is not None and unit and unit != base:
+        base_level = next(
+            (n for n in ladder.levels if n and unit_factor(n, base, item_kind(name)) == 1), None
+        )
+        top = ladder.levels.get(unit)
+        if (
+            base_level
+            and top
+            and top / ladder.levels[base_level] == int(top / ladder.levels[base_level])
+        ):
+            draft.packs.setdefault(unit, [int(top / ladder.levels[base_level])])
     return draft
+
+
+_COUNTED_ITEM = re.compile(
+    r"^(?P<name>.*?[^\d.])(?P<quantity>\d+(?:\.\d+)?[万千]?)(?P<unit>[\u4e00-\u9fff]{1,2})$"
+)
+_LISTED = re.compile(r"\s*[、，,；;]\s*")
+
+
+def split_items(name: str, quantity: str) -> tuple[str, str] | list[tuple[str, str]] | None:
+    """A cell that names goods with their quantities. (item, quantity) when the item cell
+    carries its own quantity ("连花清瘟胶囊（24粒装）13.5万盒", quantity column empty); a
+    list when it names several ("口罩（KN95型1200盒、银离子口罩2万只）", or "酒精棉片、湿纸巾"
+    sharing one quantity); None for an ordinary name."""
+    text = name.strip()
+    if not quantity:
+        single = _COUNTED_ITEM.match(text)
+        if single and not _LISTED.search(text):
+            return single["name"].strip(), single["quantity"] + single["unit"]
+    inner = text
+    if text.endswith((")", "）")) and ("(" in text or "（" in text):
+        inner = text[max(text.rfind("("), text.rfind("（")) + 1 : -1]
+    parts = [part for part in _LISTED.split(inner) if part]
+    if len(parts) < 2:
+        return None
+    counted = [_COUNTED_ITEM.match(part) for part in parts]
+    if all(counted):
+        return [(m["name"].strip(), m["quantity"] + m["unit"]) for m in counted]
+    if not any(ch.isdigit() for ch in inner) and inner == text:
+        return [(part, "") for part in parts]  # one quantity for them all: a person splits it
+    return None
 
 
 def read_goods(
     row: SheetRow, sheet: Sheet, matcher: ItemMatcher, options: ImportOptions
 ) -> GoodsLine:
-    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown)."""
+    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown, several items)."""
     name = row.get("item")
     if not name:
         raise RowError(_("No item named."))
+    item: Item | ItemDraft | None = matcher.match(name)
+    if item is None:
+        split = split_items(name, row.get("quantity"))
+        if isinstance(split, tuple):
+            name, row.values["quantity"] = split
+            row.values["item"] = name
+            item = matcher.match(name)
+        elif split:
+            raise NeedsReview(
+                _(
+                    "Not imported yet: the cell names several items (%(parts)s) for "
+                    "%(quantity)s. Split it into one row per item."
+                )
+                % {
+                    "parts": "; ".join(f"{part} {qty}".strip() for part, qty in split),
+                    "quantity": row.get("quantity") or "—",
+                }
+            )
     try:
-        quantity, spec = _quantity_and_spec(row)
+        quantity, ladder = _quantity_and_spec(row)
     except CellError as error:
         raise RowError(str(error)) from None
     unit = row.get("unit")
     if not unit and not quantity.unit:
         unit = sheet.unit_hints.get("quantity", "")
-    item: Item | ItemDraft | None = matcher.match(name)
+    if item is None and match_key(name) not in matcher.drafts:
+        nearest = matcher.nearest(name)
+        if nearest and options.create_missing_items:
+            close, score = nearest[0]
+            raise NeedsReview(
+                _(
+                    "Not imported yet: “%(name)s” is probably the catalogue's %(item)s "
+                    "(%(score)d%% alike). Add “%(name)s” as an alias of %(item)s, or create "
+                    "it as a new item."
+                )
+                % {"name": name, "item": close.name_zh, "score": round(score)}
+            )
+        if nearest:
+            raise RowError(
+                _("“%(name)s” is not in the catalogue. Closest: %(names)s.")
+                % {"name": name, "names": ", ".join(i.name_zh for i, _s in nearest)}
+            )
     if item is None:
         if not options.create_missing_items:
             suggestions = matcher.suggest(name)
@@ -95,17 +218,25 @@ def read_goods(
                 _("“%(name)s” is not in the catalogue and no item has a similar name.")
                 % {"name": name}
             )
-        item = _draft_for(matcher, name, unit or quantity.unit, spec)
+        item = _draft_for(matcher, name, unit or quantity.unit, ladder, sheet)
         packs = item.packs
+        kind = item_kind(name)
     else:
         packs = matcher.packs.get(item.pk, {})
+        kind = matcher.kind_of(item)
     try:
-        base = to_base_units(
-            quantity=quantity, unit=unit, spec=spec, base_unit=item.base_unit, packs=packs
+        base, warning = ladder_to_base_units(
+            quantity=quantity,
+            unit=unit,
+            ladder=ladder,
+            base_unit=item.base_unit,
+            kind=kind,
+            packs=packs,
         )
     except CellError as error:
         raise RowError(str(error)) from None
-    return GoodsLine(item=item, base=base)
+    spec = row.get("spec")
+    return GoodsLine(item=item, base=base, warning=warning, spec=spec)
 
 
 def save_drafts(matcher: ItemMatcher, used: set[str]) -> None:

@@ -6,7 +6,7 @@ same item twice in one request is added up into one line. Only people who may re
 a unit (its community workers, administrators) can import its requests.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils import timezone
@@ -34,9 +34,10 @@ from imports.matching import ItemDraft, ItemMatcher, UnitMatcher
 from imports.models import ImportKind
 from imports.normalise import CellError, match_key, parse_date, parse_quantity
 from imports.quantities import NeedsReview
-from imports.sheets import Sheet, SheetRow
+from imports.sheets import HEADER_SEARCH_ROWS, Sheet, SheetError, SheetRow
+from imports.workbook import read_grids
 from supply_requests.models import Priority, ServedUnit
-from supply_requests.roles import can_request_for
+from supply_requests.roles import can_coordinate, can_request_for
 from supply_requests.services import RequestLineInput, request_create, request_submit
 
 _PRIORITY_WORDS = {
@@ -69,16 +70,101 @@ class Group:
     lines: dict[int, tuple[GoodsLine, list[RowOutcome]]] = field(default_factory=dict)
 
 
+# "Quantity unknown" as needs lists write it: the approver decides how much.
+UNKNOWN_QUANTITY = frozenset({"", "不详", "未知", "若干", "待定", "?", "不限", "n/a", "-"})
+_FLAG = frozenset({"1", "✓", "✔", "√", "是", "需要", "x", "yes", "y"})
+_NO_FLAG = frozenset({"", "0", "否", "无", "不需要", "no", "n", "×"})
+
+
+def _needs_matrix(content: bytes, file_name: str) -> Sheet:
+    """A needs list as a matrix — one row per unit, one column per item, a flag (1, ✓) or a
+    number in the cells — read as one `SheetRow` per flagged cell: receiver, item and the
+    quantity ("" = unknown)."""
+    grids, source = read_grids(content, file_name)
+    receivers = {match_key(alias) for alias in REQUEST_COLUMNS["receiver"]}
+    places = {match_key(alias) for alias in REQUEST_COLUMNS["place"]}
+    for grid in grids:
+        for index, header in enumerate(grid.cells[:HEADER_SEARCH_ROWS]):
+            keys = [match_key(cell) for cell in header]
+            receiver_col = next((c for c, key in enumerate(keys) if key in receivers), None)
+            if receiver_col is None:
+                continue
+            place_col = next((c for c, key in enumerate(keys) if key in places), None)
+            item_cols = [
+                c
+                for c, cell in enumerate(header)
+                if cell and c not in (receiver_col, place_col) and match_key(cell) not in _SERIAL
+            ]
+            if not item_cols:
+                continue
+            rows: list[SheetRow] = []
+            current = ""
+            for offset, cells in enumerate(grid.cells[index + 1 :]):
+                number = index + offset + 2
+                if not any(cells):
+                    continue
+                receiver = cells[receiver_col] if receiver_col < len(cells) else ""
+                current = receiver or current
+                place = cells[place_col] if place_col is not None and place_col < len(cells) else ""
+                trimmed = [cell for cell in cells]
+                for col in item_cols:
+                    flag = cells[col] if col < len(cells) else ""
+                    key = match_key(flag)
+                    if key in _NO_FLAG:
+                        continue
+                    quantity = "" if key in _FLAG or key in UNKNOWN_QUANTITY else flag
+                    values = {
+                        "receiver": current,
+                        "place": place,
+                        "item": header[col],
+                        "quantity": quantity,
+                    }
+                    rows.append(SheetRow(number, values, cells=trimmed))
+            return Sheet(
+                rows=rows,
+                columns={"receiver": header[receiver_col]},
+                header_row=index + 1,
+                unit_hints={},
+                source=source,
+            )
+    raise SheetError(_("No needs list found: name the units in a column such as 需求单位."))
+
+
+_SERIAL = frozenset({"序号", "no", "no.", "编号", "备注", "联系人", "联系电话", "电话", "地址"})
+
+
 class RequestImporter(Importer):
     kind = ImportKind.REQUESTS
     columns = REQUEST_COLUMNS
-    required = ("receiver", "item", "quantity")
-    data_fields = ("item", "quantity")
-    fill_down = ("receiver", "priority", "needed_by", "people_served", "reason")
+    required = ("receiver", "item")
+    data_fields = ("item",)
+    fill_down = ("receiver", "place", "priority", "needed_by", "people_served", "reason")
     join_split = ("receiver",)
 
+    def read(self, content: bytes, file_name: str) -> Sheet:
+        try:
+            return super().read(content, file_name)
+        except SheetError:
+            return _needs_matrix(content, file_name)
+
+    def _goods(self, row: SheetRow, sheet: Sheet, matcher: ItemMatcher, context) -> GoodsLine:
+        """The line's item and quantity; "quantity unknown" (blank, 不详, 若干, ✓…) is a line
+        without a quantity, for the approver to decide."""
+        text = row.get("quantity")
+        if match_key(text) not in UNKNOWN_QUANTITY and match_key(text) not in _FLAG:
+            return read_goods(row, sheet, matcher, context.options)
+        name = row.get("item")
+        item = matcher.match_alternatives(name) if name else None
+        if item is None:
+            suggestions = matcher.suggest(name) if name else []
+            raise RowError(
+                _("“%(name)s” is not in the catalogue. Closest: %(names)s.")
+                % {"name": name, "names": ", ".join(suggestions) or "—"}
+            )
+        return GoodsLine(item=item, base=None, spec=row.get("spec"))
+
     def _read_row(self, row: SheetRow, sheet: Sheet, matcher, units, context) -> tuple:
-        unit, candidates = units.match(row.get("receiver"))
+        unit, candidates = units.match(row.get("receiver"), row.get("place"))
         if unit is None:
             if candidates:
                 codes = ", ".join(c.code for c in candidates)
@@ -87,7 +173,7 @@ class RequestImporter(Importer):
                     % {"name": row.get("receiver"), "codes": codes}
                 )
             raise RowError(_("“%(name)s” is not a served unit.") % {"name": row.get("receiver")})
-        if not can_request_for(context.actor, unit):
+        if not (can_request_for(context.actor, unit) or can_coordinate(context.actor, unit)):
             raise RowError(
                 _("You may not act for %(unit)s: it is not one of your served units.")
                 % {"unit": unit.name}
@@ -104,13 +190,18 @@ class RequestImporter(Importer):
             raise RowError(_("People served must be a whole number, zero or more."))
         if needed_by and needed_by < timezone.localdate():
             raise RowError(_("The date needed is already past."))
-        goods = read_goods(row, sheet, matcher, context.options)
+        if row.get("item") and matcher.match(row.get("item")) is None:
+            alternative = matcher.match_alternatives(row.get("item"))
+            if alternative is not None:
+                row.values["item"] = alternative.name_zh
+        goods = self._goods(row, sheet, matcher, context)
+        goods = replace(goods, spec=" · ".join(filter(None, [row.get("spec"), row.get("note")])))
         key = (unit.pk, priority, needed_by, int(people), row.get("reason"))
         return key, goods
 
     def plan(self, sheet: Sheet, context: ImportContext) -> Plan:
         matcher, units = ItemMatcher(), UnitMatcher(None)
-        prints = fingerprint_rows(sheet.rows, context.scope)
+        prints = fingerprint_rows(sheet.rows, context.scope, key=id)
         known = imported_before(context, prints.values())
         groups: dict[tuple, Group] = {}
         outcomes: list[RowOutcome] = []
@@ -119,8 +210,8 @@ class RequestImporter(Importer):
             if row.skip:
                 outcomes.append(skipped(row))
                 continue
-            if prints[row.number] in known:
-                message = already_imported(*known[prints[row.number]])
+            if prints[id(row)] in known:
+                message = already_imported(*known[prints[id(row)]])
                 outcomes.append(RowOutcome(row.number, SKIPPED, message))
                 continue
             try:
@@ -134,8 +225,15 @@ class RequestImporter(Importer):
             if isinstance(goods.item, ItemDraft):
                 outcomes.append(RowOutcome(row.number, ERROR, _("Request only catalogue items.")))
                 continue
-            outcome = RowOutcome(row.number, NEW, fingerprint=prints[row.number])
+            outcome = RowOutcome(row.number, NEW, fingerprint=prints[id(row)])
             group = groups.setdefault(key, Group(units.units[key[0]], *key[1:]))
+            if goods.item.pk in group.lines and (
+                goods.base is None or group.lines[goods.item.pk][0].base is None
+            ):
+                outcome.status = ERROR
+                outcome.message = _("The same item twice in one request, once without a quantity.")
+                outcomes.append(outcome)
+                continue
             if goods.item.pk in group.lines:
                 first, members = group.lines[goods.item.pk]
                 total = first.base.quantity + goods.base.quantity
@@ -153,12 +251,19 @@ class RequestImporter(Importer):
                     first_row = next(iter(group.lines.values()))[1][0].number
                     outcome.message = _("Same request as row %(row)d.") % {"row": first_row}
                 group.lines[goods.item.pk] = (goods, [outcome])
-            outcome.summary = f"{goods.describe()} — {group.unit.name}"
+            if goods.base is None:
+                outcome.summary = _("%(item)s, quantity unknown — %(unit)s") % {
+                    "item": goods.name,
+                    "unit": group.unit.name,
+                }
+            else:
+                outcome.summary = f"{goods.describe()} — {group.unit.name}"
             outcomes.append(outcome)
         plan = Plan(outcomes=outcomes, payload=groups)
         for group in groups.values():
             for goods, _members in group.lines.values():
-                plan.quantities[goods.base_unit] += goods.base.quantity
+                if goods.base is not None:
+                    plan.quantities[goods.base_unit] += goods.base.quantity
         return plan
 
     def apply(self, plan: Plan, context: ImportContext) -> None:
@@ -167,17 +272,27 @@ class RequestImporter(Importer):
                 actor=context.actor,
                 served_unit=group.unit,
                 lines=[
-                    RequestLineInput(item=goods.item, quantity=goods.base.quantity)
-                    for goods, _members in group.lines.values()
+                    RequestLineInput(
+                        item=goods.item,
+                        quantity=goods.base.quantity if goods.base is not None else None,
+                        note=line_note(goods, members),
+                    )
+                    for goods, members in group.lines.values()
                 ],
+                on_behalf=True,
                 priority=group.priority,
                 needed_by=group.needed_by,
                 people_served=group.people_served,
                 reason=group.reason,
             )
             if context.options.submit:
-                request_submit(actor=context.actor, request=request)
+                request_submit(actor=context.actor, request=request, on_behalf=True)
             for _goods, members in group.lines.values():
                 for outcome in members:
                     outcome.document_type, outcome.document_id = "supply_request", request.pk
                     context.tick()
+
+
+def line_note(goods: GoodsLine, members: list[RowOutcome]) -> str:
+    """The spec/standard and the remark stay on the line (sizes, models, "for the ICU")."""
+    return goods.spec[:200]

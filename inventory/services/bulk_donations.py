@@ -9,6 +9,7 @@ that `post_movement` keeps per movement is kept here once per item (`roll_up` of
 total), under the same site lock.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +57,9 @@ class DonationInput:
     lines: Sequence[DonationLineInput]
     reference: str = ""
     note: str = ""
+    # When its goods arrived, for the ledger and the roll-up (an import of past lists);
+    # None: the call's `occurred_at`, else now.
+    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -99,43 +103,83 @@ def _checked_lines(
     return checked
 
 
-def _roll_up_receipts(site_id: int, moment: datetime, totals: dict[int, int]) -> None:
-    """`roll_up` of every receipt, set-wise: all of them are at one site at one moment, so
-    per item they add their total to the day's row (made from the last earlier row when
-    there is none) and to the on-hand of every later row — five queries, however many
-    items. Under the site's roll-up lock nobody else changes these rows meanwhile, so values
-    read here can be written back. A test holds it equal to the ledger (`rollups_rebuild`)."""
+def _roll_up_receipts(site_id: int, totals_by_day: dict[date, dict[int, int]]) -> None:
+    """`roll_up` of every receipt, set-wise, for receipts on one or several days (a list of
+    past days imported at once): each (day, item) row gets its receipts — a missing row is
+    made from the last earlier row — and every row from a receipt's day on gets it added to
+    its on-hand. Under the site's roll-up lock nobody else changes these rows meanwhile, so
+    values read here can be written back. A test holds it equal to the ledger
+    (`rollups_rebuild`)."""
     lock_rollups([site_id])
-    day = rollup_day(moment)
-    rows = DailyStockRollup.objects.filter(site_id=site_id, item_id__in=list(totals))
-    today = {row.item_id: row for row in rows.filter(day=day)}
-    for row in today.values():
-        row.received += totals[row.item_id]
-        row.on_hand += totals[row.item_id]
-    DailyStockRollup.objects.bulk_update(today.values(), ["received", "on_hand"])
-    missing = [item_id for item_id in totals if item_id not in today]
+    first_day = min(totals_by_day)
+    items = sorted({item_id for totals in totals_by_day.values() for item_id in totals})
+    rows = DailyStockRollup.objects.filter(site_id=site_id, item_id__in=items)
+    # The rows from the first receipt's day on, and the last row before it, per item.
+    existing = list(rows.filter(day__gte=first_day).values_list("pk", "day", "item_id", "on_hand"))
     last_day = (
-        DailyStockRollup.objects.filter(site_id=site_id, item_id=OuterRef("item_id"), day__lt=day)
+        DailyStockRollup.objects.filter(
+            site_id=site_id, item_id=OuterRef("item_id"), day__lt=first_day
+        )
         .order_by("-day")
         .values("day")[:1]
     )
-    before = dict(
-        rows.filter(item_id__in=missing, day=Subquery(last_day)).values_list("item_id", "on_hand")
+    before = dict(rows.filter(day=Subquery(last_day)).values_list("item_id", "on_hand"))
+    timeline: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for _pk, day, item_id, on_hand in sorted(existing, key=lambda row: row[1]):
+        timeline[item_id].append((day, on_hand))
+    days = sorted(totals_by_day)
+
+    # Per item, its receipts added up day by day: (days, running totals) for bisect.
+    running: dict[int, tuple[list[date], list[int]]] = {}
+    for day in days:
+        for item_id, quantity in totals_by_day[day].items():
+            item_days, sums = running.setdefault(item_id, ([], []))
+            item_days.append(day)
+            sums.append((sums[-1] if sums else 0) + quantity)
+
+    def received_until(item_id: int, day: date) -> int:
+        item_days, sums = running.get(item_id, ((), ()))
+        index = bisect_right(item_days, day)
+        return sums[index - 1] if index else 0
+
+    def on_hand_before(item_id: int, day: date) -> int:
+        found = before.get(item_id, 0)
+        for row_day, on_hand in timeline.get(item_id, []):
+            if row_day >= day:
+                break
+            found = on_hand
+        return found
+
+    have = {(day, item_id) for _pk, day, item_id, _on_hand in existing}
+    insert_rows(
+        DailyStockRollup,
+        ("day", "site_id", "item_id", "received", "on_hand"),
+        [
+            (
+                day,
+                site_id,
+                item_id,
+                quantity,
+                on_hand_before(item_id, day) + received_until(item_id, day),
+            )
+            for day in days
+            for item_id, quantity in sorted(totals_by_day[day].items())
+            if (day, item_id) not in have
+        ],
     )
-    DailyStockRollup.objects.bulk_create(
-        DailyStockRollup(
-            day=day,
-            site_id=site_id,
-            item_id=item_id,
-            received=totals[item_id],
-            on_hand=before.get(item_id, 0) + totals[item_id],
-        )
-        for item_id in sorted(missing)
-    )
-    rows.filter(day__gt=day).update(
-        on_hand=F("on_hand")
-        + Case(*(When(item_id=i, then=Value(q)) for i, q in totals.items()), default=Value(0))
-    )
+    changes = [
+        (totals_by_day.get(day, {}).get(item_id, 0), received_until(item_id, day), pk)
+        for pk, day, item_id, _on_hand in existing
+    ]
+    changes = [change for change in changes if change[0] or change[1]]
+    if changes:
+        table = connection.ops.quote_name(DailyStockRollup._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET received = received + %s, on_hand = on_hand + %s "
+                "WHERE id = %s",
+                changes,
+            )
 
 
 @transaction.atomic
@@ -182,7 +226,7 @@ def donation_receive_bulk(
     names = [_donor_name(donation.donor) for donation, _ref, _lines in checked]
     donors = _donors(set(names))
     now = timezone.now()
-    moment = occurred_at or now
+    moments = [donation.occurred_at or occurred_at or now for donation, _r, _l in checked]
     donor_ids = [donors[name].pk for name in names]
     donation_ids = insert_rows(
         Donation,
@@ -263,7 +307,7 @@ def donation_receive_bulk(
                 MovementKind.RECEIPT.value,
                 reasons[index],
                 actor.pk,
-                moment,
+                moments[index],
                 now,
                 line_id,
                 "",
@@ -273,10 +317,11 @@ def donation_receive_bulk(
             )
         ],
     )
-    totals: dict[int, int] = defaultdict(int)
-    for _index, line, quantity, _packs in lines:
-        totals[line.item.pk] += quantity
-    _roll_up_receipts(site.pk, moment, totals)
+    totals: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    days = [rollup_day(moment) for moment in moments]
+    for index, line, quantity, _packs in lines:
+        totals[days[index]][line.item.pk] += quantity
+    _roll_up_receipts(site.pk, totals)
     by_donation: list[list[int]] = [[] for _id in donation_ids]
     for (index, _line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True):
         by_donation[index].append(line_id)

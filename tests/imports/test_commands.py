@@ -152,13 +152,13 @@ def test_distributions_refuse_goods_that_are_not_in_stock(
     path = write(tmp_path, "given.csv", csv_bytes(rows))
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_distributions", str(path), stdout=out, **place)
+        call_command("import_distributions", str(path), stdout=out, received_on=RECEIVED, **place)
     assert "row 3: Only 40 副 of 医用乳胶检查手套 are available here; 60 given." in out.getvalue()
     assert not StockMovement.objects.filter(kind="dispatch").exists()
     path = write(tmp_path, "g.csv", csv_bytes([rows[0], ["玉林南路社区", "gloves", "1"]]))
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_distributions", str(path), stdout=out, **place)
+        call_command("import_distributions", str(path), stdout=out, received_on=RECEIVED, **place)
     assert "“玉林南路社区” is not a served unit. Closest: 玉林北路社区." in out.getvalue()
 
 
@@ -266,7 +266,12 @@ def test_skipped_rows_create_no_receivers(tmp_path, staff, place, catalogue, uni
     rows.append([unit.name, "医用乳胶检查手套", "5副"])
     path = write(tmp_path, "given.csv", csv_bytes(rows))
     run(
-        "import_distributions", str(path), create_missing_receivers=True, skip_invalid=True, **place
+        "import_distributions",
+        str(path),
+        create_missing_receivers=True,
+        skip_invalid=True,
+        received_on=RECEIVED,
+        **place,
     )
     assert not ServedUnit.objects.filter(name="新隔离点").exists()
     assert StockMovement.objects.filter(document_type="historical_distribution").count() == 1

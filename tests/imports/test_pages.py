@@ -226,3 +226,32 @@ def test_the_index_lists_what_imports_created_for_review(
     client.force_login(outsider)
     page = client.get(reverse("imports:index")).content.decode()
     assert "临时隔离点" not in page
+
+
+def test_a_sheet_without_a_date_is_asked_for_one_in_the_preview(
+    staff_client, site, catalogue, staff
+):
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", "医用防护口罩", "100只"]]
+    upload(staff_client, site, rows=rows)
+    job = ImportJob.objects.get()
+    page = staff_client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "The sheet gives no date" in page and 'name="day"' in page
+    assert "壹基金" in page  # the row as written is shown beside its outcome
+
+    staff_client.post(reverse("imports:give_date", args=[job.pk]), {"day": "2020-01-27"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.READY and job.totals["new"] == 1
+    staff_client.post(reverse("imports:confirm", args=[job.pk]))
+    line = DonationLine.objects.select_related("donation").get()
+    assert str(line.donation.received_at) == "2020-01-27"
+    assert StockMovement.objects.get().occurred_at.date().isoformat() == "2020-01-27"
+
+
+def test_only_the_uploader_may_give_the_date(staff_client, site, catalogue, client, coordinator):
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", "医用防护口罩", "100只"]]
+    upload(staff_client, site, rows=rows)
+    job = ImportJob.objects.get()
+    client.force_login(coordinator)
+    client.post(reverse("imports:give_date", args=[job.pk]), {"day": "2020-01-27"})
+    job.refresh_from_db()
+    assert job.options.get("received_on") is None and job.totals["review"] == 1

@@ -2,9 +2,11 @@
 MAX_DELIVERIES the job fails with a reason instead of taking the next worker down too."""
 
 from imports import tasks
+from imports.importers.base import ImportOptions
 from imports.jobs import job_check, job_create, job_start
 from imports.models import ImportStatus
 from inventory.models import DonationLine
+from tests.conftest import RECEIVED
 from tests.imports.conftest import csv_bytes
 
 ROWS = [["物资", "数量", "捐赠方"], ["N95口罩", "400", "壹基金"]]
@@ -12,7 +14,12 @@ ROWS = [["物资", "数量", "捐赠方"], ["N95口罩", "400", "壹基金"]]
 
 def uploaded(staff, site):
     return job_create(
-        actor=staff, kind="donations", file_name="d.csv", content=csv_bytes(ROWS), site=site
+        actor=staff,
+        kind="donations",
+        file_name="d.csv",
+        content=csv_bytes(ROWS),
+        site=site,
+        options=ImportOptions(received_on=RECEIVED),
     )
 
 

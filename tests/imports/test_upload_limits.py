@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imports import worker
+from imports.importers.base import ImportOptions
 from imports.jobs import job_create, job_retry, job_start, job_sweep
 from imports.models import ImportedRow, ImportJob, ImportStatus
 from imports.tasks import run_import
 from imports.upload_limits import inspect_upload
 from inventory.models import DonationLine, StockMovement
+from tests.conftest import RECEIVED
 from tests.imports.conftest import csv_bytes, xlsx_bytes
 
 ROWS = [["品名", "数量", "捐赠方"], ["N95口罩", "400", "壹基金"]]
@@ -118,7 +120,13 @@ def test_the_bounded_worker_fails_a_job_whose_child_dies(staff, site, monkeypatc
 
 def test_a_stuck_job_is_swept_retried_and_imported_exactly_once(staff, site, catalogue):
     job = job_create(
-        actor=staff, kind="donations", file_name="d.csv", content=csv_bytes(ROWS), site=site
+        actor=staff,
+        kind="donations",
+        file_name="d.csv",
+        content=csv_bytes(ROWS),
+        site=site,
+        # The sheet has no date of its own (issue 18: never a silent "today").
+        options=ImportOptions(received_on=RECEIVED),
     )
     # Its worker died mid-check long ago: the job still says "checking".
     ImportJob.objects.filter(pk=job.pk).update(step_started_at=timezone.now() - timedelta(hours=2))
