@@ -28,7 +28,7 @@ from core.exceptions import (
     ValidationFailed,
 )
 
-logger = logging.getLogger("logistics.api")
+logger = logging.getLogger("config.api")
 
 api = NinjaAPI(
     title="Relief logistics tracker API",
@@ -123,7 +123,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 from accounts.api import router as tokens_router  # noqa: E402
 from dashboards.api import router as dashboards_router  # noqa: E402
 from inventory.api import router as inventory_router  # noqa: E402
-from logistics.distribution_api import router as distribution_router  # noqa: E402
+from logistics.api import router as distribution_router  # noqa: E402
 from supply_requests.api import router as requests_router  # noqa: E402
 
 for _router in (

@@ -4,6 +4,7 @@ Every one is wrapped in `once`: a form's one-time token makes its POST happen on
 from django.urls import path
 
 from accounts.page_once import once
+from inventory import stock_pages
 from inventory import views as donation_views
 from logistics.pages import distribution, requests, stock
 from supply_requests import views as request_views
@@ -53,10 +54,10 @@ urlpatterns = [
     path("stock/", once(stock.stock_view), name="stock"),
     path("stock/adjust/", once(stock.adjust), name="adjust"),
     path("stock/write-off-expired/", once(stock.write_off_expired), name="write_off_expired"),
-    path("stock/transfer/", once(stock.transfer), name="transfer"),
-    path("stock/counts/start/", once(stock.count_start), name="count_start"),
-    path("stock/counts/<int:pk>/", once(stock.count_sheet), name="count"),
-    path("donations/new/", once(stock.donation_new), name="donation_new"),
+    path("stock/transfer/", once(stock_pages.transfer), name="transfer"),
+    path("stock/counts/start/", once(stock_pages.count_start), name="count_start"),
+    path("stock/counts/<int:pk>/", once(stock_pages.count_sheet), name="count"),
+    path("donations/new/", once(stock_pages.donation_new), name="donation_new"),
     path("donations/", once(donation_views.donation_list), name="donations"),
     path("donations/<int:pk>/", once(donation_views.donation_receipt), name="donation"),
     path(

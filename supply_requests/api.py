@@ -1,5 +1,5 @@
 """Served units and supply requests over HTTP: create, submit, approve, reject.
-(Cancel and close give stock back, so they live with distribution: logistics/distribution_api.)"""
+(Cancel and close give stock back, so they live with distribution: logistics/api.py.)"""
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest
