@@ -117,10 +117,13 @@ def _escaped(value: object) -> object:
 
 def _escape_traces(node: object, *, text: bool = False) -> object:
     if isinstance(node, dict):
+        # Ours, never a name from the database: the templates, and a KPI tile's title (words
+        # and numbers of `figures.tiles`, whose <br><sub> Plotly must render as markup).
+        own = ("hovertemplate", "texttemplate", "type")
+        if node.get("type") == "indicator":
+            own = (*own, "title")
         return {
-            key: _escape_traces(value, text=text or key in _DATA_TEXT)
-            if key not in ("hovertemplate", "texttemplate", "type")
-            else value
+            key: _escape_traces(value, text=text or key in _DATA_TEXT) if key not in own else value
             for key, value in node.items()
         }
     if isinstance(node, list | tuple):

@@ -277,3 +277,15 @@ def test_html_in_names_reaches_no_figure_as_markup(as_user, world):
         assert "<a href" not in body and "<b>x" not in body, name
     flow = text_of(get(client, figure_url("donation-flow")))
     assert "&lt;a href=" in flow
+
+
+def test_the_kpi_tiles_keep_their_own_markup(as_user, world):
+    """Escaping names must not escape our own words: the fill-rate tile's second line is
+    Plotly markup (<br><sub>) and must reach the browser as markup, not as visible tags."""
+    import json
+
+    client = as_user(world.coordinator)
+    figure = json.loads(text_of(get(client, figure_url("kpis"))))
+    titles = [trace["title"]["text"] for trace in figure["data"]]
+    assert any("<br><sub>" in title for title in titles)
+    assert not any("&lt;" in title for title in titles)
