@@ -126,6 +126,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+# Axes prints a banner at every start (each manage.py command, each worker); the logs say enough.
+AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Password-reset mails per address and per e-mail address, per hour (accounts/views.py).
 PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 5)
