@@ -303,7 +303,7 @@ class Flow:
             expect(state["status"] != "failed", f"import failed: {state}")
             return state if state["status"] == wanted else None
 
-        checked = wait_for("the import's check", lambda: status_on_b("ready"), timeout=60)
+        checked = wait_for("the import's check", lambda: status_on_b("ready"), timeout=90)
         expect(checked["rows_total"] >= 2, f"preview: {checked}")
         confirmed = self.on(
             self.staff.call(
@@ -314,7 +314,7 @@ class Flow:
             "a", "confirm",
         )  # fmt: skip
         expect(confirmed.status == 302, f"confirm: {confirmed.status}")
-        done = wait_for("the import itself", lambda: status_on_b("done"), timeout=60)
+        done = wait_for("the import itself", lambda: status_on_b("done"), timeout=90)
         expect(done["percent"] == 100, f"done: {done}")
         page = self.staff.call("GET", f"{self.b}/imports/{job}/")
         expect(page.status == 200 and "84消毒液" in page.body.decode(), "job page on B")
