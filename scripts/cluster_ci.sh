@@ -24,6 +24,8 @@ if [ "$DB" = "test" ] || [ "$DB" = "postgres" ]; then
 fi
 
 WORK="$(mktemp -d /tmp/cluster-ci.XXXXXX)"
+SECONDS=0
+phase() { printf '[cluster %3ds] %s\n' "$SECONDS" "$*"; }
 PIDS=()
 stop_all() {
     # The processes this script started, by their ids; nginx by its own pid file.
@@ -73,9 +75,14 @@ export SCHEDULE_NEAR_EXPIRY="* * * * *"
 export PYTHONUNBUFFERED=1
 PY=.venv/bin/python
 
+phase "migrate; then the demo world and collectstatic while the cluster starts"
 $PY manage.py migrate --noinput -v0
-$PY manage.py load_demo --force --address "127.0.0.1:$HTTPS" >"$WORK/load-demo.log" 2>&1
-$PY manage.py collectstatic --noinput -v0
+$PY manage.py load_demo --force --address "127.0.0.1:$HTTPS" >"$WORK/load-demo.log" 2>&1 &
+DEMO=$!
+PIDS+=("$DEMO")
+$PY manage.py collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 &
+STATIC=$!
+PIDS+=("$STATIC")
 
 # --- beat first: its first tick is the next whole minute, and the flow needs one
 .venv/bin/celery -A config beat --loglevel=INFO --schedule="$WORK/celerybeat-schedule" \
@@ -138,6 +145,9 @@ EOF
 /usr/sbin/nginx -t -q -p "$WORK" -c "$WORK/nginx.conf"
 /usr/sbin/nginx -p "$WORK" -c "$WORK/nginx.conf"
 
+wait "$DEMO"
+wait "$STATIC"
+phase "demo world loaded, static files collected; waiting for the app servers"
 for port in "$PIN_A" "$PIN_B"; do
     ready=""
     for _ in $(seq 60); do
@@ -151,6 +161,7 @@ done
 # Plain HTTP is only a redirect to HTTPS.
 test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/")" = 301
 
+phase "drive the flow"
 timeout 170 $PY scripts/cluster_flow.py --main "https://127.0.0.1:$HTTPS" \
     --via-a "https://127.0.0.1:$PIN_A" --via-b "https://127.0.0.1:$PIN_B" --ca "$WORK/tls.pem" \
     --worker-log "$WORK/worker.log" --beat-log "$WORK/beat.log" \
@@ -158,10 +169,13 @@ timeout 170 $PY scripts/cluster_flow.py --main "https://127.0.0.1:$HTTPS" \
 grep -q "Traceback" "$WORK"/app-*.log && { echo "an app server logged a traceback" >&2; exit 1; }
 
 # --- the cluster is stopped; what it left must be whole, and its backup must restore
+phase "stop the cluster; ledger, purge, backup and restore"
 stop_all
+phase "stopped"
 $PY manage.py verify_ledger
 $PY manage.py purge_expired
+phase "dump and restore"
 DUMP="$(BACKUP_DIR="$WORK/backups" deploy/pg_backup.sh)"
 SOURCE_DATABASE_URL="$DATABASE_URL" deploy/pg_restore_check.sh "$DUMP" "$PG/${DB}_restore"
 psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS \"${DB}_restore\""
-echo "cluster step passed"
+phase "cluster step passed"

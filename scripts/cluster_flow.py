@@ -155,9 +155,10 @@ class Flow:
         self.worker = Browser("worker", context)
         self.upstream_a = self.upstream_b = ""
         self.batch = f"CI-{uuid.uuid4().hex[:6].upper()}"
+        self.started = time.monotonic()
 
     def step(self, text: str) -> None:
-        print(f"-- {text}", flush=True)
+        print(f"-- [{time.monotonic() - self.started:5.1f} s] {text}", flush=True)
 
     def on(self, answer: Answer, server: str, what: str) -> Answer:
         """The answer came from the app server pinned as `server` ("a" or "b")."""
@@ -266,6 +267,7 @@ class Flow:
             "b", "approve",
         )  # fmt: skip
         expect(approved.status == 200, f"approve: {approved.status} {approved.body[:300]!r}")
+        self.throttles_counted_by_both_servers()
         story = self.worker.api("GET", self.a, f"/requests/{request['id']}").json()
         expect(story["status"] == "approved", f"status read on A: {story['status']}")
         expect(
@@ -273,6 +275,21 @@ class Flow:
             == [("draft", "worker"), ("submitted", "worker"), ("approved", "coordinator")],
             f"history: {story['history']}",
         )
+
+    def throttles_counted_by_both_servers(self) -> None:
+        """The per-address write throttle holds one history for everyone behind 127.0.0.1:
+        the donation, the request and its submission (A) and the approval (B) are all in it
+        only if both servers count in the shared cache (CACHE_URL), not each in its own."""
+        import redis
+        from django.core.cache import cache
+
+        client = redis.Redis.from_url(os.environ["CACHE_URL"])
+        keys = [
+            key.decode().split(":", 2)[2]  # Django's ":<version>:" before the throttle's key
+            for key in client.scan_iter(match="*throttle_api-writes-address_*")
+        ]
+        counted = sum(len(cache.get(key) or []) for key in keys)
+        expect(counted >= 4, f"the shared cache counted {counted} writes of 4 ({keys})")
 
     def import_started_on_a_followed_on_b(self, site: dict) -> None:
         self.step("an import uploaded on A, checked by the Celery worker, followed on B")
@@ -321,9 +338,6 @@ class Flow:
 
     def beat_raises_the_alert_once(self, site: dict, lot: int) -> None:
         self.step("beat sends the near-expiry check; the worker raises the new lot's alert once")
-        import django
-
-        django.setup()
         from celery import current_app
 
         from notifications.models import AlertState, Notification, NotificationKind
@@ -381,6 +395,9 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()  # the app's models and cache, for what no page shows
     try:
         Flow(args).run()
     except Failed as failure:
