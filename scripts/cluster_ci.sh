@@ -162,10 +162,15 @@ done
 test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/")" = 301
 
 phase "drive the flow"
+# In the background and waited for: a TERM to this script (CI giving up) is handled at once,
+# not after the flow, which a foreground child would make bash wait for.
 timeout 170 $PY scripts/cluster_flow.py --main "https://127.0.0.1:$HTTPS" \
     --via-a "https://127.0.0.1:$PIN_A" --via-b "https://127.0.0.1:$PIN_B" --ca "$WORK/tls.pem" \
     --worker-log "$WORK/worker.log" --beat-log "$WORK/beat.log" \
-    --app-logs "$WORK/app-$APP_A.log" "$WORK/app-$APP_B.log"
+    --app-logs "$WORK/app-$APP_A.log" "$WORK/app-$APP_B.log" &
+FLOW=$!
+PIDS+=("$FLOW")
+wait "$FLOW"
 grep -q "Traceback" "$WORK"/app-*.log && { echo "an app server logged a traceback" >&2; exit 1; }
 
 # --- the cluster is stopped; what it left must be whole, and its backup must restore
