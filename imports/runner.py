@@ -92,7 +92,9 @@ def execute(content: bytes, context: ImportContext) -> Plan:
             _attach_cells(plan, sheet)
             if plan.errors and not context.options.skip_invalid:
                 raise ImportRefused(plan)
+            context.stage()  # planned
             importer.apply(plan, context)
+            context.stage()  # written
             insert_rows(
                 ImportedRow,
                 ("job_id", "fingerprint", "row_number", "document_type", "document_id"),
@@ -108,4 +110,5 @@ def execute(content: bytes, context: ImportContext) -> Plan:
                     if outcome.applies and outcome.fingerprint is not None
                 ],
             )
+            context.stage()  # fingerprints written; the commit is what is left
     return plan

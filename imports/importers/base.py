@@ -70,6 +70,9 @@ class ImportContext:
     file_name: str = ""
     job_id: int | None = None
     tick: Callable[[], None] = lambda: None  # called once per row planned and per row written
+    # The end of a stage of the import (planned, written), or with a fraction of the whole
+    # job how far a bulk write has got: the progress bar follows the work, not the rows.
+    stage: Callable[..., None] = lambda fraction=None: None
     today: date = field(default_factory=timezone.localdate)
 
     @property

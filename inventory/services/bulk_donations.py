@@ -11,7 +11,7 @@ total), under the same site lock.
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -189,9 +189,11 @@ def donation_receive_bulk(
     site: Site,
     donations: Sequence[DonationInput],
     occurred_at: datetime | None = None,
+    progress: Callable[[float], None] = lambda done: None,
 ) -> list[ReceivedDonation]:
     """Record many donations at one site: for every line one lot, one receipt movement and
-    one new balance, exactly as `donation_receive` would, all or nothing."""
+    one new balance, exactly as `donation_receive` would, all or nothing. `progress` is told
+    how much of the write is done (0–1) after each of its steps, for an import's bar."""
     require_site_manager(actor, site)
     if not site.is_active:
         raise ValidationFailed(_("%(site)s is closed.") % {"site": site.name})
@@ -245,6 +247,7 @@ def donation_receive_bulk(
             for (donation, reference, _lines), donor_id in zip(checked, donor_ids, strict=True)
         ],
     )
+    progress(0.05)
     # One entry per line: (donation index, line input, base quantity, packs).
     lines = [
         (index, line, quantity, pack_count)
@@ -267,6 +270,7 @@ def donation_receive_bulk(
             for index, line, quantity, packs in lines
         ],
     )
+    progress(0.25)
     lot_ids = insert_rows(
         Lot,
         LOT_FIELDS,
@@ -282,6 +286,7 @@ def donation_receive_bulk(
             for (index, line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True)
         ],
     )
+    progress(0.45)
     insert_rows(
         StockBalance,
         BALANCE_FIELDS,
@@ -290,6 +295,7 @@ def donation_receive_bulk(
             for (_index, line, quantity, _packs), lot_id in zip(lines, lot_ids, strict=True)
         ],
     )
+    progress(0.65)
     reason = _("Donation #%(id)d from %(donor)s")
     reasons = [
         (reason % {"id": donation_id, "donor": name})[:200]
@@ -317,11 +323,13 @@ def donation_receive_bulk(
             )
         ],
     )
+    progress(0.9)
     totals: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     days = [rollup_day(moment) for moment in moments]
     for index, line, quantity, _packs in lines:
         totals[days[index]][line.item.pk] += quantity
     _roll_up_receipts(site.pk, totals)
+    progress(1.0)
     by_donation: list[list[int]] = [[] for _id in donation_ids]
     for (index, _line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True):
         by_donation[index].append(line_id)
