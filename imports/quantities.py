@@ -1,8 +1,10 @@
 """A quantity as written ("5箱", "3.4万", spec "200个/箱") turned into the item's base units.
 
 The rule of the issue: packs become base units only when the pack size is known (the item's
-`ItemPack`) or stated (the spec cell). Otherwise the line keeps the unit it was given and is
-held for review — never multiplied by a guess, never dropped without a word.
+`ItemPack`) or stated (the spec cell). Otherwise the line keeps the unit it was given
+(`UnknownPackSize`): it is held for review, or — when the import may create items — lands
+counted in that pack (see `imports.importers.goods`); never multiplied by a guess, never
+dropped without a word.
 """
 
 from collections.abc import Mapping, Sequence
@@ -24,6 +26,15 @@ class NeedsReview(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+class UnknownPackSize(NeedsReview):
+    """How many base units one pack holds is written nowhere (no spec, no catalogue pack):
+    the row can still land counted in that pack (`unit`, `value`), never multiplied."""
+
+    def __init__(self, message: str, unit: str, value: Decimal) -> None:
+        super().__init__(message)
+        self.unit, self.value = unit, value
 
 
 @dataclass(frozen=True)
@@ -161,13 +172,15 @@ def ladder_to_base_units(
                 % {"unit": unit, "sizes": ", ".join(map(str, sizes)), "base": base_unit}
             )
         if not sizes:
-            raise NeedsReview(
+            raise UnknownPackSize(
                 _(
                     "Not imported yet: how many %(base)s are in one %(unit)s is not known "
                     "(%(value)s %(unit)s). Add the pack size to the catalogue or the spec "
                     "column."
                 )
-                % {"base": base_unit, "unit": unit, "value": f"{value.normalize():f}"}
+                % {"base": base_unit, "unit": unit, "value": f"{value.normalize():f}"},
+                unit,
+                value,
             )
         size = Decimal(sizes[0])
     total = _whole(value * size, base_unit)

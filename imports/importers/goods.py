@@ -19,7 +19,12 @@ from imports.normalise import (
     unit_factor,
 )
 from imports.packs import COUNT_WORDS, PackLadder, parse_ladder
-from imports.quantities import BaseQuantity, NeedsReview, ladder_to_base_units
+from imports.quantities import (
+    BaseQuantity,
+    NeedsReview,
+    UnknownPackSize,
+    ladder_to_base_units,
+)
 from imports.sheets import Sheet, SheetRow
 from inventory.models import Item, ItemPack
 
@@ -99,7 +104,8 @@ def _base_unit_for_new(
         inner = [n for n in ladder.levels if n in COUNT_WORDS and n not in _PACK_WORDS]
         if inner:
             return inner[0], _("what its packs hold, from the spec")
-    if unit and unit in COUNT_WORDS:
+    if unit and (unit in COUNT_WORDS or (unit[-1] in COUNT_WORDS and unit not in _PACK_WORDS)):
+        # "人份" (tests' worth, for reagents) counts like its last word 份.
         return unit, _("the unit of its row")
     return "个", _("no count unit was written; 个 (piece)")
 
@@ -189,8 +195,17 @@ def read_goods(
     unit = row.get("unit")
     if not unit and not quantity.unit:
         unit = sheet.unit_hints.get("quantity", "")
+    warning = ""
     if item is None and match_key(name) not in matcher.drafts:
         nearest = matcher.nearest(name)
+        decisive = decisive_match(nearest)
+        if decisive is not None:
+            item, score = decisive
+            warning = _(
+                "“%(name)s” was taken for the catalogue's %(item)s (%(score)d%% alike): add "
+                "it as an alias, or choose another item."
+            ) % {"name": name, "item": item.name_zh, "score": round(score)}
+            nearest = []
         if nearest and options.create_missing_items:
             close, score = nearest[0]
             raise NeedsReview(
@@ -225,7 +240,7 @@ def read_goods(
         packs = matcher.packs.get(item.pk, {})
         kind = matcher.kind_of(item)
     try:
-        base, warning = ladder_to_base_units(
+        base, converted = ladder_to_base_units(
             quantity=quantity,
             unit=unit,
             ladder=ladder,
@@ -235,8 +250,57 @@ def read_goods(
         )
     except CellError as error:
         raise RowError(str(error)) from None
+    except UnknownPackSize as unknown:
+        whole = unknown.value == int(unknown.value)
+        if not (options.create_missing_items and whole and unknown.unit in _PACK_WORDS):
+            raise  # "10个" of gloves counted in 副 is not a pack: a person says what it is
+        item, base, converted = _counted_in_packs(matcher, item, unknown)
+    warning = " ".join(filter(None, [warning, converted]))
     spec = row.get("spec")
     return GoodsLine(item=item, base=base, warning=warning, spec=spec)
+
+
+# A near catalogue name is taken for that item when it is this alike and the next best is
+# clearly further (the preview shows it, with "add as alias"); otherwise the row is held.
+DECISIVE_SCORE, DECISIVE_MARGIN = 90, 3
+
+
+def decisive_match(nearest: list[tuple[Item, float]]) -> tuple[Item, float] | None:
+    if not nearest or nearest[0][1] < DECISIVE_SCORE:
+        return None
+    if len(nearest) > 1 and nearest[0][1] - nearest[1][1] < DECISIVE_MARGIN:
+        return None
+    return nearest[0]
+
+
+def counted_in_packs_name(name: str, pack: str) -> str:
+    """The catalogue's Chinese name of goods counted in a pack ("口罩（按箱计）"): a name, not
+    a message, so the same in every language."""
+    return f"{name}（按{pack}计）"
+
+
+def _counted_in_packs(
+    matcher: ItemMatcher, item: Item | ItemDraft, unknown: UnknownPackSize
+) -> tuple[Item | ItemDraft, BaseQuantity, str]:
+    """Goods whose pack size is written nowhere ("口罩 3箱", no spec) land as what they are:
+    3 箱 of an item counted in 箱 ("口罩（按箱计）", needs review), kept apart from the item
+    counted in 只 so neither its stock nor later sheets' rows are falsified by a guess. When
+    someone opens a carton and counts, a stock count moves it into the real item."""
+    name = item.name_zh if isinstance(item, Item) else item.name
+    variant = counted_in_packs_name(name, unknown.unit)
+    found = matcher.match(variant)
+    if found is None or found.base_unit != unknown.unit:
+        found = matcher.drafts.get(match_key(variant))
+        if found is None:
+            found = matcher.draft(variant, unknown.unit)
+            found.category = item.category
+            found.base_reason = _("the pack it was counted in; its size is written nowhere")
+    count = int(unknown.value)
+    message = _(
+        "Landed as %(count)s %(pack)s of “%(variant)s”: how many %(base)s one %(pack)s holds "
+        "is written nowhere, so it was not guessed. Give the pack size to count it in %(base)s."
+    ) % {"count": f"{count:,}", "pack": unknown.unit, "variant": variant, "base": item.base_unit}
+    return found, BaseQuantity(quantity=count), message
 
 
 def save_drafts(matcher: ItemMatcher, used: set[str]) -> None:
