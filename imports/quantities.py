@@ -21,10 +21,12 @@ MAX_BASE_UNITS = 10**9
 
 
 class NeedsReview(Exception):
-    """The row is right but the catalogue lacks a fact (a pack size): a person decides."""
+    """The row is right but the catalogue lacks a fact (a pack size): a person decides.
+    `offers` are the choices the preview gives for the row (see `imports.fixes`)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, offers: dict | None = None) -> None:
         self.message = message
+        self.offers = offers or {}
         super().__init__(message)
 
 

@@ -3,7 +3,8 @@ Shared by donations, historical distributions and requests."""
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ class GoodsLine:
     base: BaseQuantity
     warning: str = ""
     spec: str = ""
+    offers: dict = field(default_factory=dict)  # what the preview may change on this row
 
     @property
     def name(self) -> str:
@@ -163,14 +165,45 @@ def split_items(name: str, quantity: str) -> tuple[str, str] | list[tuple[str, s
     return None
 
 
-def read_goods(
+def _item_offers(name: str, nearest: list[tuple[Item, float]]) -> dict:
+    return {"name": name, "candidates": [[i.pk, i.name_zh, round(score)] for i, score in nearest]}
+
+
+def read_split_goods(
     row: SheetRow, sheet: Sheet, matcher: ItemMatcher, options: ImportOptions
+) -> list[GoodsLine]:
+    """A cell naming several goods with their quantities, split as the preview proposed
+    and a person accepted: one line per part."""
+    split = split_items(row.get("item"), row.get("quantity"))
+    if not isinstance(split, list) or not all(quantity for _name, quantity in split):
+        raise RowError(_("This row can no longer be split as proposed; check the sheet."))
+    lines = []
+    for name, quantity in split:
+        part = replace(row, values={**row.values, "item": name, "quantity": quantity, "unit": ""})
+        lines.append(read_goods(part, sheet, matcher, options))
+    return lines
+
+
+def read_goods(
+    row: SheetRow,
+    sheet: Sheet,
+    matcher: ItemMatcher,
+    options: ImportOptions,
+    fix: Mapping | None = None,
 ) -> GoodsLine:
-    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown, several items)."""
+    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown, several items).
+    `fix` is what a person chose for this row in the preview (item, unit, pack size)."""
+    fix = fix or {}
     name = row.get("item")
     if not name:
         raise RowError(_("No item named."))
-    item: Item | ItemDraft | None = matcher.match(name)
+    item: Item | ItemDraft | None
+    if fix.get("item"):
+        item = matcher.items.get(int(fix["item"]))
+        if item is None:
+            raise RowError(_("The item chosen for this row is no longer in the catalogue."))
+    else:
+        item = matcher.match(name)
     if item is None:
         split = split_items(name, row.get("quantity"))
         if isinstance(split, tuple):
@@ -178,6 +211,7 @@ def read_goods(
             row.values["item"] = name
             item = matcher.match(name)
         elif split:
+            counted = all(quantity for _part, quantity in split)
             raise NeedsReview(
                 _(
                     "Not imported yet: the cell names several items (%(parts)s) for "
@@ -186,20 +220,26 @@ def read_goods(
                 % {
                     "parts": "; ".join(f"{part} {qty}".strip() for part, qty in split),
                     "quantity": row.get("quantity") or "—",
-                }
+                },
+                offers={"split": [list(part) for part in split]} if counted else {},
             )
     try:
         quantity, ladder = _quantity_and_spec(row)
     except CellError as error:
         raise RowError(str(error)) from None
     unit = row.get("unit")
+    if fix.get("unit"):
+        # The person says what the number counts: the unit written in the cell gives way.
+        unit, quantity = fix["unit"], Quantity(quantity.value, "")
     if not unit and not quantity.unit:
         unit = sheet.unit_hints.get("quantity", "")
     warning = ""
+    offers: dict = {}
     if item is None and match_key(name) not in matcher.drafts:
         nearest = matcher.nearest(name)
         decisive = decisive_match(nearest)
         if decisive is not None:
+            offers = _item_offers(name, nearest)
             item, score = decisive
             warning = _(
                 "“%(name)s” was taken for the catalogue's %(item)s (%(score)d%% alike): add "
@@ -214,7 +254,8 @@ def read_goods(
                     "(%(score)d%% alike). Add “%(name)s” as an alias of %(item)s, or create "
                     "it as a new item."
                 )
-                % {"name": name, "item": close.name_zh, "score": round(score)}
+                % {"name": name, "item": close.name_zh, "score": round(score)},
+                offers=_item_offers(name, nearest),
             )
         if nearest:
             raise RowError(
@@ -239,6 +280,9 @@ def read_goods(
     else:
         packs = matcher.packs.get(item.pk, {})
         kind = matcher.kind_of(item)
+    if fix.get("pack_size"):
+        # "1 箱 = 400 只", given in the preview for this row: it wins, like a stated spec.
+        packs = {**packs, unit or quantity.unit: [int(fix["pack_size"])]}
     try:
         base, converted = ladder_to_base_units(
             quantity=quantity,
@@ -251,13 +295,20 @@ def read_goods(
     except CellError as error:
         raise RowError(str(error)) from None
     except UnknownPackSize as unknown:
+        unit_offers = {
+            "pack": unknown.unit,
+            "units": [item.base_unit, *sorted(n for n in packs if n != unknown.unit)],
+            "base_unit": item.base_unit,
+        }
         whole = unknown.value == int(unknown.value)
         if not (options.create_missing_items and whole and unknown.unit in _PACK_WORDS):
-            raise  # "10个" of gloves counted in 副 is not a pack: a person says what it is
+            # "10个" of gloves counted in 副 is not a pack: a person says what it is.
+            raise NeedsReview(unknown.message, offers={**offers, **unit_offers}) from None
         item, base, converted = _counted_in_packs(matcher, item, unknown)
+        offers = {**offers, **unit_offers}
     warning = " ".join(filter(None, [warning, converted]))
     spec = row.get("spec")
-    return GoodsLine(item=item, base=base, warning=warning, spec=spec)
+    return GoodsLine(item=item, base=base, warning=warning, spec=spec, offers=offers)
 
 
 # A near catalogue name is taken for that item when it is this alike and the next best is
