@@ -11,7 +11,9 @@ total), under the same site lock.
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -101,6 +103,45 @@ def _checked_lines(
             line = replace(line, pack_size=pack_sizes[key])
         checked.append((line, *base_quantity(line)))
     return checked
+
+
+# Roll-ups queued by bulk receipts inside `rollups_last`: (site id, totals by day).
+_pending: ContextVar[list | None] = ContextVar("pending_bulk_rollups", default=None)
+
+
+@contextmanager
+def rollups_last() -> Iterator[None]:
+    """Inside it, bulk receipts queue their roll-up instead of taking the site's roll-up
+    lock at once; leaving it (still inside the caller's transaction) rolls them all up.
+
+    The roll-up lock is transaction-scoped: taken in the middle of a 100,000-line import it
+    is held through the rest of the import and its commit, and every other stock write at
+    that site waits (7.8 s for a 1-line donation). Taken last, it is held only for the
+    roll-up itself and the commit — the import stays all or nothing, its roll-up rows are
+    written in the same transaction as its movements, and `verify_ledger` holds. A caller
+    writes whatever it must after the bulk receipt (fingerprints, notes) inside the block."""
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block, "rollups_last needs a transaction"
+    # Foreign keys checked as the rows arrive, not all at the commit: a 100,000-line sheet
+    # queues 1.4 million deferred checks, and a commit that ran them would hold the lock
+    # for a third of the import. Every row written here references rows that exist or
+    # were inserted before it, so checking at once is sound.
+    immediate = connection.vendor == "postgresql"
+    if immediate:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    pending: list = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    # Only on success: an exception leaves the block above and rolls everything back.
+    for site_id, totals in sorted(pending, key=lambda entry: entry[0]):
+        _roll_up_receipts(site_id, totals)
+    if immediate:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # the transaction's default again
 
 
 def _roll_up_receipts(site_id: int, totals_by_day: dict[date, dict[int, int]]) -> None:
@@ -328,7 +369,11 @@ def donation_receive_bulk(
     days = [rollup_day(moment) for moment in moments]
     for index, line, quantity, _packs in lines:
         totals[days[index]][line.item.pk] += quantity
-    _roll_up_receipts(site.pk, totals)
+    pending = _pending.get()
+    if pending is None:
+        _roll_up_receipts(site.pk, totals)
+    else:
+        pending.append((site.pk, {day: dict(items) for day, items in totals.items()}))
     progress(1.0)
     by_donation: list[list[int]] = [[] for _id in donation_ids]
     for (index, _line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True):
