@@ -161,3 +161,18 @@ def test_the_page_says_what_went_wrong_in_chinese(staff_client, site, catalogue)
     )
     page = response.content.decode()
     assert "修正此行" in page and "请用整数填写包装规格" in page
+
+
+def test_a_name_taken_for_a_catalogue_item_offers_add_as_alias(staff_client, site, catalogue):
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", "医用防护口罩N95型", "10只"]]
+    job = _upload(staff_client, site, rows)
+    status, message, offers = _row(job, 3)[1], _row(job, 3)[2], _row(job, 3)[5]
+    assert status == "new" and "taken for the catalogue's 医用防护口罩" in message
+    page = staff_client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "Add “医用防护口罩N95型” as an alias of that item" in page
+
+    job = _fix(staff_client, job, 3, item=offers["candidates"][0][0], alias="1")
+    assert ItemAlias.objects.get(alias="医用防护口罩N95型").item == catalogue["masks"]
+    assert "taken for" not in _row(job, 3)[2]  # now matched by its alias, nothing guessed
+    staff_client.post(reverse("imports:confirm", args=[job.pk]))
+    assert _lines() == [("医用防护口罩", 10, "", None, DAY)]
