@@ -216,11 +216,22 @@ def _roll_up_receipts(site_id: int, totals_by_day: dict[date, dict[int, int]]) -
     if changes:
         table = connection.ops.quote_name(DailyStockRollup._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET received = received + %s, on_hand = on_hand + %s "
-                "WHERE id = %s",
-                changes,
-            )
+            if connection.vendor == "postgresql":
+                # One statement for every row (a back-dated sheet at a busy site moves the
+                # on-hand of every later day: tens of thousands of rows, under the lock).
+                received, on_hand, ids = (list(column) for column in zip(*changes, strict=True))
+                cursor.execute(
+                    f"UPDATE {table} AS r SET received = r.received + v.received, "
+                    "on_hand = r.on_hand + v.on_hand FROM unnest(%s::bigint[], %s::bigint[], "
+                    "%s::bigint[]) AS v(received, on_hand, id) WHERE r.id = v.id",
+                    [received, on_hand, ids],
+                )
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET received = received + %s, on_hand = on_hand + %s "
+                    "WHERE id = %s",
+                    changes,
+                )
 
 
 @transaction.atomic
