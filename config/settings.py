@@ -193,7 +193,14 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # --- Issue 22: delivery photos, kept out of any public URL (logistics.models).
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))},
+    },
 }
+# Largest delivery photo accepted (bytes): the phone resizes it to ~1280 px before sending.
+RECEIPT_PHOTO_MAX_BYTES = env_int("RECEIPT_PHOTO_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- Celery: no broker configured means tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://")
