@@ -12,7 +12,7 @@ import json
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
+from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -49,7 +49,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     source = _source("pwa/sw.js")
     config = {
         "static": [static(path) for path in PRECACHED],
-        "static_prefix": static(""),
+        "static_prefix": PrefixNode.handle_simple("STATIC_URL"),
         "outbox": static("pwa/outbox.js"),
         "offline": reverse("offline"),
         "pages": WORKER_PAGES,
