@@ -74,6 +74,13 @@ def test_offline_request_and_delivery_arrive_once(worker_phone, screenshot):
     assert "等待发送" in page.locator("#outbox").inner_text()
     screenshot(page, "offline-request-waiting")
 
+    # My requests: the last known state, marked with its age.
+    page.goto("/requests/")
+    age = page.locator("#page-age")
+    expect(age).to_be_visible()
+    assert age.inner_text().startswith("最后已知状态，截至")
+    screenshot(page, "offline-my-requests")
+
     page.goto(receive)
     handover = (dt.datetime.now() - dt.timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M")
     page.fill("input[name=handed_over_at]", handover)
