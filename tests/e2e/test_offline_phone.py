@@ -5,8 +5,10 @@ exactly once, the confirmation with the time it was made at the door. Screenshot
 artifacts/e2e/offline-*.png."""
 
 import datetime as dt
+import io
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
@@ -27,6 +29,12 @@ def _installed(page) -> None:
         page.reload()
         page.wait_for_load_state("networkidle")
     assert page.evaluate("!!navigator.serviceWorker.controller")
+
+
+def _camera_photo() -> dict:
+    picture = io.BytesIO()
+    Image.new("RGB", (2400, 1800), (200, 120, 40)).save(picture, "JPEG", quality=95)
+    return {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": picture.getvalue()}
 
 
 def _outbox(page) -> list[dict]:
@@ -64,6 +72,10 @@ def test_offline_request_and_delivery_arrive_once(worker_phone, screenshot):
         page.wait_for_load_state("networkidle")
 
     context.set_offline(True)
+    # A page that is not one of the worker's two tasks says, in Chinese, that it needs the
+    # network.
+    page.goto("/dashboards/")
+    assert page.locator("h1").inner_text() == "没有网络"
     page.goto("/requests/new/")
     assert page.locator("h1").inner_text() == "申请物资"
     page.select_option("select[name=lines-0-item]", "pulse-oximeter")
@@ -84,6 +96,9 @@ def test_offline_request_and_delivery_arrive_once(worker_phone, screenshot):
     page.goto(receive)
     handover = (dt.datetime.now() - dt.timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M")
     page.fill("input[name=handed_over_at]", handover)
+    # A photo as a phone camera takes it (2400 × 1800); the page makes it smaller first.
+    page.set_input_files("input[name=photo]", files=[_camera_photo()])
+    page.wait_for_timeout(500)
     made_at = dt.datetime.now(dt.UTC)
     page.click("form[data-offline=delivery] button[type=submit]")
     expect(page.locator("#outbox li.outbox-waiting")).to_have_count(2)
@@ -120,6 +135,11 @@ def test_offline_request_and_delivery_arrive_once(worker_phone, screenshot):
     assert received_at < sent_at - dt.timedelta(seconds=1)
     handed = dt.datetime.fromisoformat(delivered["handed_over_at"])
     assert handed.astimezone().strftime("%Y-%m-%dT%H:%M") == handover
+    assert delivered["has_photo"] is True
+    photo = page.request.get(f"/shipments/{shipment['id']}/photo/")
+    assert photo.ok
+    stored = Image.open(io.BytesIO(photo.body()))
+    assert stored.format == "JPEG" and max(stored.size) == 1280
 
     # A double send after reconnecting (the answer was lost, "Send now" tapped again, the
     # service worker's sync as well): the same keys again create nothing new.
