@@ -185,15 +185,40 @@
     }).catch(function () { /* keep the original file */ });
   });
 
-  // --- With no network, the two forms go to the outbox instead of the server.
+  // --- With no network, the two forms go to the outbox instead of the server. The phone may
+  // say it is online on a network that carries nothing: a short look at the server first.
+  function reachable() {
+    if (!navigator.onLine) { return Promise.resolve(false); }
+    var controller = new AbortController();
+    var timer = window.setTimeout(function () { controller.abort(); }, 5000);
+    return fetch(text.health, { cache: "no-store", credentials: "same-origin", signal: controller.signal })
+      .then(function (response) { window.clearTimeout(timer); return response.ok; }, function () { return false; });
+  }
+  function sendAsUsual(form, submitter) {
+    if (submitter && submitter.name) {
+      var pressed = document.createElement("input");
+      pressed.type = "hidden";
+      pressed.name = submitter.name;
+      pressed.value = submitter.value;
+      form.appendChild(pressed);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var kind = form.dataset.offline;
-    if (!kind || navigator.onLine) { return; }
+    // A second tap while the first is on its way was already stopped (forms.js).
+    if (!kind || event.defaultPrevented) { return; }
     event.preventDefault();
+    var submitter = event.submitter;
+    reachable().then(function (online) {
+      if (online) { sendAsUsual(form, submitter); } else { keep(form, kind, submitter); }
+    });
+  });
+  function keep(form, kind, submitter) {
     var body;
     try {
-      body = kind === "request" ? requestBody(form, event.submitter) : deliveryBody(form);
+      body = kind === "request" ? requestBody(form, submitter) : deliveryBody(form);
     } catch (error) {
       window.alert(error.message);
       release(form);
@@ -214,7 +239,7 @@
       note.textContent = text.offlineSaved;
       return render();
     }).then(function () { box.scrollIntoView(); });
-  });
+  }
   function release(form) {
     delete form.dataset.sending;
     window.setTimeout(function () {

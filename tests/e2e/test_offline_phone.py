@@ -143,20 +143,46 @@ def test_offline_request_and_delivery_arrive_once(worker_phone, screenshot):
 
     # A double send after reconnecting (the answer was lost, "Send now" tapped again, the
     # service worker's sync as well): the same keys again create nothing new.
-    page.evaluate(
-        """Outbox.all().then(rows => Promise.all(rows.map(r => {
-             r.state = 'waiting'; return Outbox.put(r); })))
-           .then(() => Promise.all([Outbox.flush(), Outbox.flush()]))"""
+    again_waiting = """Outbox.all().then(rows => Promise.all(rows.map(r => {
+        r.state = 'waiting'; return Outbox.put(r); })))"""
+    page.evaluate(again_waiting + ".then(() => Promise.all([Outbox.flush(), Outbox.flush()]))")
+    page.evaluate(again_waiting)
+    page.reload()  # a page that opens sends what waits
+    expect(page.locator("#outbox li.outbox-sent")).to_have_count(2, timeout=15000)
+    replay = page.evaluate(
+        """Outbox.all().then(rows => rows.find(r => r.kind === 'request')).then(r =>
+           fetch(r.url, {method: 'POST', credentials: 'same-origin', body: JSON.stringify(r.body),
+             headers: {'Content-Type': 'application/json', 'Idempotency-Key': r.key,
+                       'X-CSRFToken': r.csrf}})
+           .then(res => [res.status, res.headers.get('Idempotent-Replayed')]))"""
     )
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    page.click("#outbox [data-send-now]") if page.locator(
-        "#outbox [data-send-now]"
-    ).is_visible() else None
-    page.wait_for_timeout(1000)
+    assert replay == [201, "true"]
     assert _api(page, "/api/v1/requests?limit=1")["count"] == before + 1
     again = _api(page, f"/api/v1/shipments/{shipment['id']}")
     assert again["delivered_at"] == delivered["delivered_at"]
     history = page.request.get(f"/shipments/{shipment['id']}/").text()
     assert history.count("已送达") >= 1
+    assert page.server_errors == [] and page.js_errors == []
+
+
+def test_a_network_that_carries_nothing_keeps_the_request_until_send_now(worker_phone, screenshot):
+    """The phone says it is online, but nothing gets through (a crowded cell): the request
+    waits on the phone instead of being lost, and "Send now" sends it, once."""
+    page = worker_phone
+    before = _api(page, "/api/v1/requests?limit=1")["count"]
+    page.goto("/requests/new/")
+    page.context.route("**/api/v1/**", lambda route: route.abort())
+    page.select_option("select[name=lines-0-item]", "pulse-oximeter")
+    page.fill("input[name=lines-0-quantity]", "2")
+    page.fill("textarea[name=reason]", "信号很差")
+    page.dblclick("button[name=action][value=submit]")
+    expect(page.locator("#outbox li.outbox-waiting")).to_have_count(1)
+    screenshot(page, "offline-lie-fi-waiting")
+    page.context.unroute("**/api/v1/**")
+    assert _api(page, "/api/v1/requests?limit=1")["count"] == before
+    page.click("#outbox [data-send-now]")
+    expect(page.locator("#outbox li.outbox-sent")).to_have_count(1, timeout=15000)
+    after = _api(page, "/api/v1/requests?limit=200")
+    assert after["count"] == before + 1
+    assert [r["reason"] for r in after["items"]].count("信号很差") == 1
     assert page.server_errors == [] and page.js_errors == []
