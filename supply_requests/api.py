@@ -83,7 +83,8 @@ def create_request(
     payload: schemas.RequestIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
 ):
-    """Draft a request for one of your served units (`quantity: null` = unknown)."""
+    """Draft a request for one of your served units (`quantity: null` = unknown); with
+    `submit: true` it is also sent to the coordinators, in the same transaction."""
     unit = get_object_or_404(units_for(request.auth), pk=payload.served_unit)
     items = items_by_code({line.item for line in payload.lines})
     # Drafted and submitted together, or neither (`submit`: the phone's outbox).
