@@ -186,9 +186,17 @@
   });
 
   // --- With no network, the two forms go to the outbox instead of the server. The phone may
-  // say it is online on a network that carries nothing: a short look at the server first.
+  // say it is online on a network that carries nothing: a page loaded less than a minute ago
+  // proves the network; one open longer (a form typed at the door, or the phone's copy) gets
+  // a short look at the server first.
+  var pageLoaded = Date.now();
+  function doubtful() {
+    var rendered = new Date(document.body.dataset.renderedAt || 0).getTime();
+    return Date.now() - Math.min(pageLoaded, rendered) > 60000;
+  }
   function reachable() {
     if (!navigator.onLine) { return Promise.resolve(false); }
+    if (!doubtful()) { return Promise.resolve(true); }
     var controller = new AbortController();
     var timer = window.setTimeout(function () { controller.abort(); }, 5000);
     return fetch(text.health, { cache: "no-store", credentials: "same-origin", signal: controller.signal })
@@ -209,6 +217,7 @@
     var kind = form.dataset.offline;
     // A second tap while the first is on its way was already stopped (forms.js).
     if (!kind || event.defaultPrevented) { return; }
+    if (navigator.onLine && !doubtful()) { return; }  // sent as usual, at once
     event.preventDefault();
     var submitter = event.submitter;
     reachable().then(function (online) {

@@ -106,10 +106,10 @@ def test_offline_request_and_delivery_arrive_once(worker_phone, screenshot):
     saved = {entry["kind"]: entry for entry in _outbox(page)}
     assert set(saved) == {"request", "delivery"}
     assert saved["request"]["key"] != saved["delivery"]["key"]
-    # Nothing reached the server while offline.
-    context.set_offline(False)
+    # Nothing reached the server while offline (the test's own requests are not the phone's).
     assert _api(page, "/api/v1/requests?limit=1")["count"] == before
     assert _api(page, f"/api/v1/shipments/{shipment['id']}")["status"] == "dispatched"
+    context.set_offline(False)
 
     page.wait_for_timeout(2000)  # the confirmation must keep the time it was made
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -171,6 +171,8 @@ def test_a_network_that_carries_nothing_keeps_the_request_until_send_now(worker_
     page = worker_phone
     before = _api(page, "/api/v1/requests?limit=1")["count"]
     page.goto("/requests/new/")
+    # Typed for two minutes at the door, while the network went quiet.
+    page.evaluate("document.body.dataset.renderedAt = new Date(Date.now() - 120000).toISOString()")
     page.context.route("**/api/v1/**", lambda route: route.abort())
     page.select_option("select[name=lines-0-item]", "pulse-oximeter")
     page.fill("input[name=lines-0-quantity]", "2")
