@@ -6,7 +6,7 @@ from django.urls import path
 from accounts.page_once import once
 from inventory import stock_pages
 from inventory import views as donation_views
-from logistics.pages import distribution, requests, stock
+from logistics.pages import delivery, distribution, requests, stock
 from supply_requests import views as request_views
 
 app_name = "pages"
@@ -51,6 +51,9 @@ urlpatterns = [
         name="shipment_cancel",
     ),
     path("shipments/<int:pk>/receive/", once(requests.shipment_receive), name="shipment_receive"),
+    # Issue 22: proof of delivery at the door.
+    path("shipments/code/", delivery.delivery_code_lookup, name="delivery_code"),
+    path("shipments/<int:pk>/photo/", delivery.shipment_photo, name="shipment_photo"),
     path("stock/", once(stock.stock_view), name="stock"),
     path("stock/adjust/", once(stock.adjust), name="adjust"),
     path("stock/write-off-expired/", once(stock.write_off_expired), name="write_off_expired"),

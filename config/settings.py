@@ -61,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Issue 22: pages go compressed to phones on crowded networks (a request form is 21 KB
+    # raw, 4 KB gzipped). Django pads each gzip stream with random bytes against BREACH, and
+    # CSRF tokens are masked per response. WhiteNoise sends static files precompressed.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -179,7 +183,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (issue 22: the browser test of page weights collects into a
+# scratch folder and serves it as production does).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -199,7 +205,14 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # --- Issue 22: delivery photos, kept out of any public URL (logistics.models).
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))},
+    },
 }
+# Largest delivery photo accepted (bytes): the phone resizes it to ~1280 px before sending.
+RECEIPT_PHOTO_MAX_BYTES = env_int("RECEIPT_PHOTO_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- Celery: no broker configured means tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://")

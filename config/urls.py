@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts.views import ThrottledPasswordResetView
 from config.api import api
+from core import pwa
 from dashboards.home import home
 
 urlpatterns = [
@@ -21,4 +22,8 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
+    # Issue 22: the installable app (manifest, service worker, offline page).
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
 ]

@@ -24,7 +24,14 @@ from dashboards.figures.chinese import localise_for_chinese
 from dashboards.figures.common import figure_json
 from dashboards.forms import FilterForm
 from dashboards.registry import COORDINATOR_PAGE, FIGURES, STOCK_PAGE, UNIT_PAGE, FigureSpec
-from dashboards.selectors import WINDOW_DAYS, Scope, base_scope, narrow, waiting_requests
+from dashboards.selectors import (
+    WINDOW_DAYS,
+    Scope,
+    base_scope,
+    narrow,
+    unit_status,
+    waiting_requests,
+)
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -141,6 +148,9 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         heading=scope.unit.label,
         unit_chain=scope.directory.chain(unit_id)[:-1],
         waiting=waiting_requests(scope),
+        # Issue 22: on a phone the numbers come as text first; charts load when opened.
+        key_numbers=unit_status(scope),
+        lazy_charts=True,
     )
 
 

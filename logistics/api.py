@@ -1,6 +1,10 @@
 """Allocation, shipments, delivery, adjustments — and the request transitions that give
 stock back (cancel, close). Thin: parse, call the service, shape the answer."""
 
+import base64
+import binascii
+
+from django.core.files.base import ContentFile
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -35,6 +39,7 @@ from logistics.services import (
     shipment_dispatch,
     stock_write_off_releasing,
 )
+from logistics.services.proof import DeliveryProof
 from supply_requests.api import request_out
 from supply_requests.schemas import NoteIn, ReasonIn, RequestOut
 from supply_requests.selectors import units_for, unknown_lines_for_coordinator
@@ -207,9 +212,16 @@ def dispatch_shipment(request: HttpRequest, shipment_id: Id):
 
 
 @router.post("/shipments/{shipment_id}/deliver", response=responses({200: schemas.ShipmentOut}))
-def deliver_shipment(request: HttpRequest, shipment_id: Id, payload: schemas.DeliveryIn):
+@decorate_view(idempotent)
+def deliver_shipment(
+    request: HttpRequest,
+    shipment_id: Id,
+    payload: schemas.DeliveryIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
     """Confirm what arrived; lines not listed arrived in full. A shortfall needs a reason:
-    lost, damaged, or returned (goes back into the site's stock)."""
+    lost, damaged, or returned (goes back into the site's stock). `received_at` is when it
+    was received (a confirmation saved offline sends the time it was made)."""
     shipment = get_visible(visible_shipments(request), shipment_id)
     receipts: dict[int, Receipt] = {}
     for line in payload.lines:
@@ -218,8 +230,28 @@ def deliver_shipment(request: HttpRequest, shipment_id: Id, payload: schemas.Del
         receipts[line.id] = Receipt(
             quantity_received=line.quantity_received, reason=line.reason or "", note=line.note
         )
-    shipment_deliver(actor=request.auth, shipment=shipment, receipts=receipts)
+    shipment_deliver(
+        actor=request.auth,
+        shipment=shipment,
+        receipts=receipts,
+        occurred_at=payload.received_at,
+        proof=DeliveryProof(
+            handed_over_at=payload.handed_over_at, photo=_photo(payload.photo, shipment_id)
+        ),
+    )
     return visible_shipments(request).get(pk=shipment_id)
+
+
+def _photo(encoded: str | None, shipment_id: int) -> ContentFile | None:
+    if not encoded:
+        return None
+    # A data: URL from the phone's canvas, or plain base64.
+    _prefix, _comma, data = encoded.rpartition(",")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationFailed(_("The photo could not be read.")) from exc
+    return ContentFile(raw, name=f"shipment-{shipment_id}")
 
 
 @router.post("/shipments/{shipment_id}/cancel", response=responses({200: schemas.ShipmentOut}))

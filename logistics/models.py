@@ -1,6 +1,7 @@
 """Distribution: reservations of stock for request lines, shipments and delivery."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -72,6 +73,12 @@ class ShipmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def receipt_photos():
+    """Photos of delivered goods or signed waybills: never under MEDIA_URL, only through the
+    shipment's photo view, which checks that the reader is on one of its two sides."""
+    return storages["private"]
+
+
 class Shipment(models.Model):
     """Goods from one site to one served unit, for one or more requests."""
 
@@ -90,6 +97,26 @@ class Shipment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Proof of delivery at the door (issue 22): who took the goods, when the driver handed
+    # them over, and optionally a photo of the goods or the signed waybill.
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("received by"),
+    )
+    handed_over_at = models.DateTimeField(_("handed over by the driver at"), null=True, blank=True)
+    receipt_photo = models.FileField(
+        _("photo of the delivery"),
+        storage=receipt_photos,
+        upload_to="receipts/%Y/%m/",
+        blank=True,
+        # Rows written in bulk without the column (the benchmark worlds) have no photo.
+        default="",
+        db_default="",
+    )
 
     class Meta:
         verbose_name = _("shipment")

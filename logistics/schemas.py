@@ -175,8 +175,15 @@ class ShipmentOut(Schema):
     planned_at: datetime | None
     dispatched_at: datetime | None
     delivered_at: datetime | None
+    handed_over_at: datetime | None
+    received_by: str | None = Field(None, alias="received_by.username")
+    has_photo: bool
     created_at: datetime
     lines: list[ShipmentLineOut]
+
+    @staticmethod
+    def resolve_has_photo(obj) -> bool:
+        return bool(obj.receipt_photo)
 
     @staticmethod
     def resolve_lines(obj) -> list:
@@ -192,6 +199,12 @@ class DeliveryLineIn(Schema):
 
 class DeliveryIn(Schema):
     lines: list[DeliveryLineIn] = Field(default_factory=list, max_length=1000)
+    # Proof at the door (issue 22). A confirmation typed offline sends the time it was made.
+    received_at: datetime | None = Field(None, description="when it was received; default now")
+    handed_over_at: datetime | None = Field(None, description="the driver's handover time")
+    photo: str | None = Field(
+        None, max_length=4_000_000, description="base64 of a JPEG, PNG or WebP photo"
+    )
 
 
 class AdjustmentIn(Schema):

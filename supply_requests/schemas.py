@@ -35,6 +35,8 @@ class RequestIn(Schema):
     people_served: Count = 0
     reason: str = Field("", max_length=2000)
     lines: list[RequestLineIn] = Field(..., min_length=1, max_length=300)
+    # Issue 22: the phone's outbox sends and submits in one call, under one Idempotency-Key.
+    submit: bool = Field(False, description="also send it to the coordinators")
 
 
 class RequestLineOut(Schema):

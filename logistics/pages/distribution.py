@@ -23,6 +23,7 @@ from core.quantities import parse_quantity
 from inventory.models import Item
 from inventory.selectors import sites_for
 from logistics.models import ShipmentStatus
+from logistics.pages.delivery import waybill_context
 from logistics.selectors import (
     OVERDUE_AFTER,
     allocation_plan,
@@ -332,6 +333,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).exists(),
             "can_receive": shipment.status == ShipmentStatus.DISPATCHED,
             "statuses": ShipmentStatus,
+            **waybill_context(request, shipment),
         },
     )
 

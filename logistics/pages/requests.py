@@ -13,6 +13,7 @@ from core.exceptions import DomainError, NotPermitted
 from core.pages import act_then_redirect, confirm_first
 from core.quantities import parse_quantity
 from logistics.models import DiscrepancyReason, ShipmentStatus
+from logistics.pages.delivery import ProofForm
 from logistics.selectors import request_story, shipments_for_request, visible_shipments
 from logistics.services import (
     Receipt,
@@ -159,6 +160,7 @@ def shipment_receive(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = get_object_or_404(visible_shipments(request.user), pk=pk)
     lines = list(shipment.lines.select_related("item", "lot").order_by("pk"))
     errors: dict[int, str] = {}
+    proof_form = ProofForm(request.POST or None, request.FILES or None)
     values: dict[int, dict] = {
         line.pk: {"received": line.quantity, "reason": "", "note": ""} for line in lines
     }
@@ -184,9 +186,14 @@ def shipment_receive(request: HttpRequest, pk: int) -> HttpResponse:
                 receipts[line.pk] = Receipt(
                     received, reason if received < line.quantity else "", note
                 )
-        if not errors:
+        if proof_form.is_valid() and not errors:
             try:
-                shipment_deliver(actor=request.user, shipment=shipment, receipts=receipts)
+                shipment_deliver(
+                    actor=request.user,
+                    shipment=shipment,
+                    receipts=receipts,
+                    proof=proof_form.proof(),
+                )
                 messages.success(request, _("Thank you: the delivery is confirmed."))
                 first = lines[0].request_line.request_id if lines else None
                 return redirect("pages:request", pk=first) if first else redirect("home")
@@ -202,5 +209,6 @@ def shipment_receive(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": [(line, values[line.pk], errors.get(line.pk)) for line in lines],
             "reasons": DiscrepancyReason.choices,
             "can_receive": shipment.status == ShipmentStatus.DISPATCHED,
+            "proof_form": proof_form,
         },
     )

@@ -39,6 +39,7 @@ from logistics.models import (
 )
 from logistics.services.allocations import lock_lines
 from logistics.services.notices import shipment_delivered_notify, shipment_dispatched_notify
+from logistics.services.proof import DeliveryProof, delivery_proof_apply
 from supply_requests.models import ACTIVE_STATUSES, ServedUnit
 from supply_requests.roles import can_coordinate, can_request_for, require_coordinator
 from supply_requests.services import request_line_record
@@ -244,12 +245,15 @@ def shipment_deliver(
     shipment: Shipment,
     receipts: Mapping[int, Receipt] | None = None,
     occurred_at: datetime | None = None,
+    proof: DeliveryProof | None = None,
 ) -> Shipment:
     """The receiving side confirms what arrived, per line (lines not mentioned arrived in
     full). A shortfall is a discrepancy with a reason: goods returned to the site go back
     into its stock with a return movement; lost or damaged goods had already left the ledger
     at dispatch and are recorded on the line. Short quantities become outstanding on their
-    request lines again, to be re-allocated or closed short."""
+    request lines again, to be re-allocated or closed short. `occurred_at` is when it was
+    received (a confirmation made offline carries its own time); `proof` the handover time
+    and photo."""
     receipts = receipts or {}
     shipment = _lock_shipment(
         shipment, expect=ShipmentStatus.DISPATCHED, to=ShipmentStatus.DELIVERED
@@ -291,6 +295,9 @@ def shipment_deliver(
         for line_id, receipt in receipts.items()
     )
     shipment.delivered_at = occurred_at or timezone.now()
+    delivery_proof_apply(
+        actor=actor, shipment=shipment, delivered_at=shipment.delivered_at, proof=proof
+    )
     # The shipment arrives first; the requests it fulfils follow (the story reads that way).
     _record(
         shipment,

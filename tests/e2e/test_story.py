@@ -110,6 +110,7 @@ def test_request_to_delivery_through_the_pages(new_page, screenshot, language, i
 
     # 7. The dashboards show it: the unit's status page and the coordinator's dashboard draw.
     worker.goto(f"/dashboards/units/{unit}/")
+    worker.locator("details.chart > summary").first.click()  # charts load when opened
     worker.wait_for_function(ALL_DRAWN, timeout=30_000)
     step(worker, "12-unit-dashboard-phone")
     coordinator.goto("/dashboards/")

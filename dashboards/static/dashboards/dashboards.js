@@ -4,14 +4,59 @@
  * .plot element with Plotly.react, which updates the chart in place: the page never
  * reloads, zoom and legend clicks survive a refresh. The filters live in the page's URL
  * and are already part of every data-src. Texts come from data-* attributes rendered by
- * Django, so they are translated like the rest of the page.
+ * Django, so they are translated like the rest of the page. On the unit dashboard a figure
+ * is fetched (and a Plotly bundle loaded) only when its <details> is opened.
  */
 (function () {
   "use strict";
 
   var root = document.querySelector(".dashboard");
-  if (!root || typeof Plotly === "undefined") {
+  // The unit dashboard (issue 22) names its bundles instead of loading one: its charts are
+  // fetched when opened, and drawn with the basic bundle when every trace is a kind it has.
+  var lazy = root && root.dataset.plotlyBasic;
+  if (!root || (!lazy && typeof Plotly === "undefined")) {
     return;
+  }
+  var BASIC_TRACES = ["scatter", "bar", "pie"];
+  var bundles = {};
+  var loading = {};
+
+  function load(kind) {
+    if (bundles[kind]) {
+      return Promise.resolve(bundles[kind]);
+    }
+    if (!loading[kind]) {
+      loading[kind] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = kind === "basic" ? root.dataset.plotlyBasic : root.dataset.plotlyFull;
+        script.onload = function () {
+          bundles[kind] = window.Plotly;
+          resolve(window.Plotly);
+        };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading[kind];
+  }
+
+  // The bundle for a figure: the full one once it is here (one Plotly per page after
+  // that), the basic one when it can draw every trace.
+  function plotlyFor(plot, figure) {
+    if (!lazy) {
+      return Promise.resolve(Plotly);
+    }
+    var basicWill = (figure.data || []).every(function (trace) {
+      return BASIC_TRACES.indexOf(trace.type || "scatter") >= 0;
+    });
+    var kind = bundles.full || !basicWill ? "full" : "basic";
+    return load(kind).then(function (instance) {
+      if (plot.drawnWith && plot.drawnWith !== instance) {
+        plot.drawnWith.purge(plot);
+      }
+      plot.drawnWith = instance;
+      return instance;
+    });
   }
   var seconds = parseInt(root.dataset.refreshSeconds || "60", 10);
   var config = {
@@ -48,7 +93,9 @@
         var options = Object.assign({}, config, {
           toImageButtonOptions: { filename: section.dataset.name, scale: 2 },
         });
-        return Plotly.react(plot, figure.data, figure.layout, options);
+        return plotlyFor(plot, figure).then(function (instance) {
+          return instance.react(plot, figure.data, figure.layout, options);
+        });
       })
       .then(function () {
         section.classList.remove("is-error");
@@ -70,6 +117,16 @@
   }
 
   window.reliefDashboards = { refresh: refresh };
+  if (lazy) {
+    root.addEventListener("toggle", function (event) {
+      var details = event.target;
+      var section = details.open && details.querySelector(".figure[data-lazy-src]");
+      if (section && !section.dataset.src) {
+        section.dataset.src = section.dataset.lazySrc;
+        draw(section);
+      }
+    }, true);
+  }
   refresh();
   window.setInterval(function () {
     // A hidden tab has nobody to show it to: catch up when it is looked at again.
