@@ -454,8 +454,7 @@ def shortages(user: User, *, item_ids: Collection[int] | None = None) -> list[di
     if item_ids is not None:
         lines = lines.filter(item_id__in=list(item_ids))
     outstanding = dict(
-        lines
-        .values("item_id")
+        lines.values("item_id")
         .annotate(total=Sum(F("quantity_approved") - F("quantity_allocated")))
         .values_list("item_id", "total")
     )

@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboards.registry import FIGURES, UNIT_PAGE
 from imports.models import ImportJob, ImportKind, ImportStatus
-from inventory.models import Donation, StockCount
+from inventory.models import Donation
 from inventory.services import DonationLineInput, donation_receive, stock_count_start
+from supply_requests.services import RequestLineInput, request_create
 from tests.dashboards.conftest import at, travel
 from tests.dashboards.test_query_counts import grow
 
@@ -154,8 +155,10 @@ MEASURED: dict[str, list[tuple[str, Url]]] = {
         f"dashboards:figure-{ext}": [
             (
                 "worker" if name in UNIT_PAGE else "coordinator",
-                lambda w, name=name, ext=ext: reverse(f"dashboards:figure-{ext}", args=[name])
-                + (f"?unit={w.tree.north.pk}" if name in UNIT_PAGE else ""),
+                lambda w, name=name, ext=ext: (
+                    reverse(f"dashboards:figure-{ext}", args=[name])
+                    + (f"?unit={w.tree.north.pk}" if name in UNIT_PAGE else "")
+                ),
             )
             for name in sorted(FIGURES)
         ]
@@ -243,8 +246,6 @@ def grow_tenfold(world, admin_user) -> None:
 
 @pytest.fixture
 def measured_world(world, worker):
-    from supply_requests.services import RequestLineInput, request_create
-
     with travel(at(31, 16)):
         world.draft_request = request_create(
             actor=worker,
