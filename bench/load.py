@@ -9,6 +9,7 @@ own cost cancels out of their ratio.
 import argparse
 import http.client
 import json
+import resource
 import statistics
 import threading
 import time
@@ -74,6 +75,8 @@ def main() -> None:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    # The client's own CPU, so that a reader can tell it did not starve the server.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     ordered = sorted(latencies)
 
     def percentile(p: float) -> float:
@@ -89,6 +92,7 @@ def main() -> None:
                 "p95_ms": round(percentile(0.95), 2),
                 "mean_ms": round(statistics.fmean(ordered) * 1000, 2) if ordered else 0.0,
                 "statuses": statuses,
+                "client_cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
             }
         )
     )
