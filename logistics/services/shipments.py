@@ -29,7 +29,7 @@ from inventory.services.ledger import (
     post_movement,
     today,
 )
-from inventory.services.ledger_bulk import MovementInput, post_movements
+from inventory.services.ledger_bulk import MovementInput, lock_site_balances, post_movements
 from logistics.models import (
     Allocation,
     AllocationStatus,
@@ -196,9 +196,7 @@ def shipment_dispatch(
     allocations = Allocation.objects.select_for_update(of=("self",), no_key=True).in_bulk(
         sorted(line.allocation_id for line in shipment_lines)
     )
-    balances = lock_balances(
-        [(shipment.site_id, line.lot_id) for line in shipment_lines], create=False
-    )
+    balances = lock_site_balances(shipment.site_id, [line.lot_id for line in shipment_lines])
     moves = []
     dispatched: dict[int, int] = defaultdict(int)
     for line in shipment_lines:
