@@ -44,6 +44,7 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "600"))
 PREFIX = os.environ.get("BENCH_HTTP_DB_PREFIX", "bench_http_")
+POOL = int(os.environ.get("BENCH_HTTP_POOL", "120"))  # objects per write endpoint
 TICK = os.sysconf("SC_CLK_TCK")
 # Sessions and tokens are signed with it: the set-up and the server must share it.
 SERVER_ENV = {
@@ -93,7 +94,9 @@ def used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
-def load(base: str, method: str, path: str, headers: list[str], body: str = "") -> dict:
+def load(
+    base: str, method: str, path: str, headers: list[str], body: str = "", pool: list = ()
+) -> dict:
     command = [
         sys.executable, "-m", "bench.load", base + path, "--method", method,
         "--concurrency", str(CONCURRENCY), "--requests", str(REQUESTS),
@@ -101,6 +104,11 @@ def load(base: str, method: str, path: str, headers: list[str], body: str = "") 
     ]  # fmt: skip
     if body:
         command += ["--body", body]
+    if pool:
+        command[3] = base + pool[0][0]  # the target's host; each request takes its own path
+        pool_file = ROOT / "bench" / "http-pool.json"
+        pool_file.write_text(json.dumps(list(pool)))
+        command += ["--pool", str(pool_file)]
     for header in headers:
         command += ["--header", header]
     output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
@@ -151,7 +159,7 @@ def prepare(tier: str, reuse: bool) -> tuple[str, dict, dict]:
         manage(url, "generate_scale_data", "--tier", tier)
         generated["seconds"] = round(time.perf_counter() - started, 1)
     output = subprocess.run(
-        [sys.executable, "-m", "bench.http_world", "--tier", tier],
+        [sys.executable, "-m", "bench.http_world", "--tier", tier, "--pool", str(POOL)],
         cwd=ROOT, env={**os.environ, **SERVER_ENV, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)},
         check=True, capture_output=True, text=True,
     )  # fmt: skip
@@ -159,7 +167,7 @@ def prepare(tier: str, reuse: bool) -> tuple[str, dict, dict]:
 
 
 def endpoints(world: dict, *, figures_only: bool = False) -> list[tuple]:
-    """(name, reader's headers, method, path, body, expected status)."""
+    """(name, reader's headers, method, path, body, expected status, pool)."""
     coordinator = [f"Cookie: sessionid={world['coordinator_session']}"]
     worker = [f"Cookie: sessionid={world['worker_session']}"]
     unit = f"?unit={world['unit']}"
@@ -171,6 +179,7 @@ def endpoints(world: dict, *, figures_only: bool = False) -> list[tuple]:
             f"/dashboards/figures/{name}.json" + (unit if reader == "worker" else ""),
             "",
             200,
+            (),
         )
         for name, reader in world["figures"].items()
     ]
@@ -179,18 +188,28 @@ def endpoints(world: dict, *, figures_only: bool = False) -> list[tuple]:
     submission = json.dumps(world["submission"])
     as_worker_api = [f"Authorization: Bearer {world['worker_token']}"]
     as_coordinator_api = [f"Authorization: Bearer {world['coordinator_token']}"]
+    pools = world["pools"]
     return [
-        ("bare ninja endpoint (reference)", [], "POST", "/bench/bare", submission, 200),
+        ("bare ninja endpoint (reference)", [], "POST", "/bench/bare", submission, 200, ()),
         ("plain Django checked write (reference)", as_worker_api, "POST", "/bench/plain-write",
-         submission, 201),
+         submission, 201, ()),
         ("request submission (POST /api/v1/requests)", as_worker_api, "POST", "/api/v1/requests",
-         submission, 201),
-        ("coordinator dashboard page", coordinator, "GET", "/dashboards/", "", 200),
-        ("stock page", coordinator, "GET", "/stock/", "", 200),
-        ("shortages page", coordinator, "GET", "/shortages/", "", 200),
-        ("request queue", coordinator, "GET", "/requests/queue/", "", 200),
+         submission, 201, ()),
+        ("approval (3 lines)", as_coordinator_api, "POST", "", "", 200, pools["approve"]),
+        ("allocation commit, 3 lines", as_coordinator_api, "POST", "", "", 201,
+         pools["commit3"]),
+        ("allocation commit, 500 lines", as_coordinator_api, "POST", "", "", 201,
+         pools["commit500"]),
+        ("dispatch (3 lines)", as_coordinator_api, "POST", "", "", 200, pools["dispatch"]),
+        ("delivery (3 lines)", as_coordinator_api, "POST", "", "", 200, pools["deliver"]),
+        ("donation, 5 lines", as_coordinator_api, "POST", "/api/v1/donations",
+         json.dumps(pools["donation"]), 201, ()),
+        ("coordinator dashboard page", coordinator, "GET", "/dashboards/", "", 200, ()),
+        ("stock page", coordinator, "GET", "/stock/", "", 200, ()),
+        ("shortages page", coordinator, "GET", "/shortages/", "", 200, ()),
+        ("request queue", coordinator, "GET", "/requests/queue/", "", 200, ()),
         (f"plan endpoint ({world['plan_lines']:,} demand lines)", as_coordinator_api, "POST",
-         "/api/v1/allocations/plan", json.dumps(world["plan"]), 200),
+         "/api/v1/allocations/plan", json.dumps(world["plan"]), 200, ()),
         *figures,
     ]  # fmt: skip
 
@@ -198,10 +217,13 @@ def endpoints(world: dict, *, figures_only: bool = False) -> list[tuple]:
 def measure(server, base: str, database: str, targets: list[tuple], tier: str, label=""):
     meter = Meter(server, database)
     rows = []
-    for name, headers, method, path, body, expected in targets:
-        load(base, method, path, headers, body)  # warm-up: imports, connections, plans
+    for name, headers, method, path, body, expected, pool in targets:
+        # Warm-up (imports, connections, plans); a pool's first objects go to it.
+        warm = min(16, len(pool) // 4)
+        if warm or not pool:
+            load(base, method, path, headers, body, pool[:warm])
         app_before, db_before = meter.snapshot()
-        result = load(base, method, path, headers, body)
+        result = load(base, method, path, headers, body, pool[warm:])
         app_after, db_after = meter.snapshot()
         count = result["requests"] or 1
         statuses = {int(code) for code in result["statuses"]}
