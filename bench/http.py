@@ -106,6 +106,9 @@ def load(
         command += ["--body", body]
     if pool:
         command[3] = base + pool[0][0]  # the target's host; each request takes its own path
+        # A pool is used up, not cut off by the clock: the delivery pool is the dispatched
+        # shipments, so every one of them must have been dispatched.
+        command[command.index("--seconds") + 1] = "600"
         pool_file = ROOT / "bench" / "http-pool.json"
         pool_file.write_text(json.dumps(list(pool)))
         command += ["--pool", str(pool_file)]
