@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import IllegalTransition, ValidationFailed
 from core.transactions import atomic_retrying
 from inventory.models import Item
+from inventory.services.ledger_bulk import update_rows
 from supply_requests.models import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
@@ -369,9 +370,7 @@ def request_lines_record(
                 _("%(item)s: more than approved (%(approved)d) would be allocated or shipped.")
                 % {"item": line.item.name_zh, "approved": line.quantity_approved}
             )
-    SupplyRequestLine.objects.bulk_update(
-        lines, ["quantity_allocated", "quantity_dispatched"], batch_size=1000
-    )
+    update_rows(SupplyRequestLine, lines, ["quantity_allocated", "quantity_dispatched"])
     starting = {
         line.request.pk: line.request
         for line in lines

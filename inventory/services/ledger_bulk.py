@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,37 @@ class MovementInput:
     reason: str = ""
     source: MovementSource = field(default_factory=MovementSource)
     consume_reserved: int = 0
+
+
+def update_rows(model: type[Model], objects: Sequence[Model], fields: Sequence[str]) -> None:
+    """`bulk_update` in one `UPDATE … FROM (VALUES …)` on PostgreSQL: Django's builds a
+    CASE per row and field, 130 ms of Python for 500 rows (issue 19). Elsewhere (SQLite)
+    Django's own."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields, batch_size=1000)
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
+    names = ", ".join([pk, *(quote(f.column) for f in columns)])
+    casts = [meta.pk.db_type(connection), *(f.db_type(connection) for f in columns)]
+    for start in range(0, len(objects), 1000):
+        batch = objects[start : start + 1000]
+        rows, params = [], []
+        for obj in batch:
+            rows.append("(" + ", ".join(f"%s::{cast}" for cast in casts) + ")")
+            params.append(obj.pk)
+            params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join(rows)}) "
+                f"AS v({names}) WHERE {table}.{pk} = v.{pk}",
+                params,
+            )
 
 
 def lock_site_balances(site_id: int, lot_ids: Iterable[int]) -> dict[tuple[int, int], StockBalance]:
@@ -124,10 +155,10 @@ def post_movements(
     balances = {move.balance.pk: move.balance for move in moves}
     for balance in balances.values():
         balance.updated_at = moment
-    StockBalance.objects.bulk_update(
+    update_rows(
+        StockBalance,
         sorted(balances.values(), key=lambda b: (b.site_id, b.lot_id)),
         ["on_hand", "reserved", "updated_at"],
-        batch_size=1000,
     )
     rollups_add(movements)
     return movements
@@ -207,9 +238,9 @@ def rollups_add(movements: Sequence[StockMovement]) -> None:
                 later.on_hand += change
                 if later.pk is not None:
                     changed[later.pk] = later
-    DailyStockRollup.objects.bulk_update(
+    update_rows(
+        DailyStockRollup,
         list(changed.values()),
         ["received", "dispatched", "other_change", "on_hand"],
-        batch_size=1000,
     )
     DailyStockRollup.objects.bulk_create(created, batch_size=1000)

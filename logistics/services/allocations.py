@@ -20,6 +20,7 @@ from inventory.services.ledger import (
     lock_item_balances,
     today,
 )
+from inventory.services.ledger_bulk import update_rows
 from logistics.models import Allocation, AllocationStatus
 from supply_requests.models import ACTIVE_STATUSES, SupplyRequest, SupplyRequestLine
 from supply_requests.roles import require_coordinator
@@ -177,10 +178,10 @@ def allocation_commit(
     now = timezone.now()
     for balance in reserved.values():
         balance.updated_at = now
-    StockBalance.objects.bulk_update(
+    update_rows(
+        StockBalance,
         sorted(reserved.values(), key=lambda b: (b.site_id, b.lot_id)),
         ["reserved", "updated_at"],
-        batch_size=1000,
     )
     created = Allocation.objects.bulk_create(created, batch_size=1000)
     request_lines_record(
