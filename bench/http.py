@@ -322,10 +322,17 @@ def main() -> list[dict]:
     rows = []
     for tier in tiers:
         rows += run_tier(tier, args.reuse)
+    # A tier not run this time keeps its latest measurement (large takes long to generate).
+    raw = ROOT / "bench" / "results-http-raw.json"
+    kept = [
+        r for r in (json.loads(raw.read_text()) if raw.exists() else []) if r["tier"] not in tiers
+    ]
+    rows = kept + rows
+    raw.write_text(json.dumps(rows, indent=1) + "\n")
     table = markdown(rows)
     (ROOT / "bench" / "results-http.md").write_text(
-        f"Tiers run: {', '.join(tiers)}; {WORKERS} gunicorn workers, {CONCURRENCY} clients.\n\n"
-        f"{table}\n"
+        f"Tiers: {', '.join(sorted({r['tier'] for r in rows}))} (this run: {', '.join(tiers)}); "
+        f"{WORKERS} gunicorn workers, {CONCURRENCY} clients.\n\n{table}\n"
     )
     print(table)
     return verdicts(rows)
