@@ -301,3 +301,16 @@ def test_no_page_or_list_costs_more_statements_when_the_world_grows_tenfold(
     large = measure()
     grew = {key: (small[key], large[key]) for key in small if small[key] != large[key]}
     assert grew == {}, "statements (small world, tenfold world)"
+
+
+def test_the_imports_list_shows_a_summary_without_reading_any_row_report(client, measured_world):
+    world = measured_world
+    for number in range(2, 5):
+        import_job(world, number, rows=500)
+    client.force_login(world.staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("imports:index"), headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "donations-4.csv" in response.content.decode()
+    jobs = [q["sql"] for q in queries if 'FROM "imports_importjob"' in q["sql"]]
+    assert jobs and not any('"imports_importjob"."report"' in sql for sql in jobs)
