@@ -6,16 +6,36 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate demo demo-reset worker beat ci bench clean
+.PHONY: install lock lock-check run test lint format migrate demo demo-reset worker beat ci bench clean
 
-# Re-install only when the dependency list changes; `make test` and `make run` stay quick.
-$(STAMP): pyproject.toml
+# The locked pins, with PyPI's hashes (`make lock` writes them from pyproject.toml's ranges).
+LOCK_DEV := requirements/dev.txt
+LOCK_RUNTIME := requirements/runtime.txt
+# pip sees only PyPI and the lock: no pip.conf (PIP_CONFIG_FILE=/dev/null skips every config
+# file), no PIP_* variable (--isolated), so no machine-local index or wheel folder can offer
+# a file whose hash is not the one locked.
+PIP_LOCKED := PIP_CONFIG_FILE=/dev/null $(PY) -m pip --isolated
+UV_EXPORT := $(VENV)/bin/uv export --quiet --no-config --format requirements-txt --no-emit-project --no-default-groups --no-header
+
+# Re-install only when the lock changes; `make test` and `make run` stay quick.
+$(STAMP): $(LOCK_DEV)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet --group runtime --group dev
+	$(PIP_LOCKED) install --quiet --require-hashes -r $(LOCK_DEV)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolve pyproject.toml's ranges again (newest versions within them) and write the lock.
+lock: install
+	$(VENV)/bin/uv lock --no-config --upgrade
+	$(UV_EXPORT) --group runtime --group dev -o $(LOCK_DEV)
+	$(UV_EXPORT) --only-group runtime -o $(LOCK_RUNTIME)
+
+# CI: the lock still satisfies pyproject.toml and the exported pins are the lock's.
+lock-check: install
+	$(VENV)/bin/uv lock --no-config --check
+	$(UV_EXPORT) --group runtime --group dev | diff -u $(LOCK_DEV) -
+	$(UV_EXPORT) --only-group runtime | diff -u $(LOCK_RUNTIME) -
 
 migrate: install
 	$(PY) manage.py migrate --noinput

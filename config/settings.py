@@ -103,6 +103,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# PgBouncer in transaction mode hands each transaction a different server connection, so a
+# server-side cursor (`.iterator()`) opened in one is gone in the next: this switch makes
+# Django read such querysets client-side instead (docs/deploy.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,6 +130,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+# Axes prints a banner at every start (each manage.py command, each worker); the logs say enough.
+AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Password-reset mails per address and per e-mail address, per hour (accounts/views.py).
 PASSWORD_RESET_RATE_PER_HOUR = env_int("PASSWORD_RESET_RATE_PER_HOUR", 5)
@@ -216,6 +222,9 @@ INPROCESS_CHECKS = {
     "waiting_requests": ("supply_requests.tasks.check_waiting_requests", 0),
     "pending_emails": ("notifications.tasks.send_pending_emails", 0),
     "import_sweep": ("imports.tasks.sweep_import_jobs", 5),
+    # Issue 19: housekeeping (below), daily.
+    "purge_sessions": ("accounts.tasks.purge_expired_sessions", 24 * 60),
+    "purge_idempotency": ("accounts.tasks.purge_idempotency_records", 24 * 60),
 }
 
 # --- Background checks and alerts: the beat schedule, every time a cron expression from a
@@ -260,6 +269,29 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 300},
     },
+}
+
+# --- Issue 19: housekeeping. Expired sessions and idempotency records past their window are
+# deleted on SCHEDULE_PURGE; the files of finished imports past IMPORTS_FILE_RETENTION_DAYS are
+# already dropped by the import sweep above. `manage.py purge_expired` runs all three now.
+# A retry carrying an Idempotency-Key is replayed for at least this many hours.
+IDEMPOTENCY_WINDOW_HOURS = env_positive_int("IDEMPOTENCY_WINDOW_HOURS", 24)
+_PURGE_SCHEDULE = env_crontab("SCHEDULE_PURGE", "15 3 * * *")
+CELERY_BEAT_SCHEDULE["accounts-purge-sessions"] = {
+    "task": "accounts.tasks.purge_expired_sessions",
+    "schedule": _PURGE_SCHEDULE,
+    "options": {"expires": 12 * _HOUR},
+}
+CELERY_BEAT_SCHEDULE["accounts-purge-idempotency-records"] = {
+    "task": "accounts.tasks.purge_idempotency_records",
+    "schedule": _PURGE_SCHEDULE,
+    "options": {"expires": 12 * _HOUR},
+}
+# What `manage.py purge_expired` runs, by task name (it lives in accounts, below imports).
+PURGE_TASKS = {
+    "sessions": "accounts.tasks.purge_expired_sessions",
+    "idempotency_records": "accounts.tasks.purge_idempotency_records",
+    "import_files": "imports.tasks.purge_import_files",
 }
 
 # --- Imports: every upload is inspected before it is read (imports/upload_limits.py) and

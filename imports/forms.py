@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import ISODateField
 from imports.importers.base import ImportOptions
 from imports.models import ImportKind
+from imports.normalise import clean_text
 from imports.runner import importer_for
 from inventory.models import Organisation, Site
 from inventory.permissions import organisation_ids_for
@@ -92,3 +93,22 @@ class ListDateForm(forms.Form):
     """The date of a list whose sheet gives none, asked in the preview."""
 
     day = ISODateField(label=_("Date of the list"))
+
+
+class RowFixForm(forms.Form):
+    """How a person fixes one held row in the preview (`imports.fixes.job_row_fix`); what
+    may be chosen is checked against what the check offered for that row."""
+
+    item = forms.IntegerField(required=False, label=_("Item"))
+    alias = forms.BooleanField(required=False, label=_("Add the sheet's name as its alias"))
+    unit = forms.CharField(required=False, max_length=20, label=_("The number counts"))
+    pack_size = forms.CharField(required=False, max_length=12, label=_("Base units per pack"))
+    split = forms.BooleanField(required=False, label=_("Accept the split"))
+
+    def clean_pack_size(self) -> int | None:
+        text = clean_text(self.cleaned_data["pack_size"]).replace(",", "")
+        if not text:
+            return None
+        if not text.isdigit() or not 0 < int(text) <= 1_000_000:
+            raise forms.ValidationError(_("Give the pack size as a whole number."))
+        return int(text)

@@ -98,21 +98,53 @@ def job_create(
 
 
 class Progress:
-    """Counts rows and writes the count to the job now and then, where a page can read it.
+    """How far a step is, written to the job now and then where a page can read it.
+
+    A step goes through stages: planning the rows (one `tick` per row), then, when
+    importing, writing them (one `tick` per row written, or `stage` calls from a bulk write)
+    and the commit. Each stage owns a share of the bar in proportion to the time it takes
+    (the import benchmark's profile: planning about 15 %, writing 40 %, the fingerprints 5 %,
+    the commit 40 %), so the bar moves with the work. `rows_done` is that share of the
+    job's rows and never reaches `rows_total` before the step has ended (`_finish` does
+    that): a page never shows 100 % of a step still running, nor more rows than the sheet has.
 
     Inside the write transaction the job row would only change at commit, so on PostgreSQL
     the count goes through a second connection of its own; SQLite allows one writer at a
     time, so there the bar jumps to the end when the transaction commits."""
 
-    def __init__(self, job: ImportJob, total: int) -> None:
-        self.job_id, self.total, self.done = job.pk, max(total, 1), 0
-        self.step = max(1, self.total // 50)
+    def __init__(self, job: ImportJob, rows: int, stages: tuple[float, ...] = (1.0,)) -> None:
+        self.job_id, self.rows = job.pk, max(rows, 1)
+        # Where each stage ends on the bar (0–1); ticks move the bar within the current one.
+        self.stages, self.current, self.start = stages, 0, 0.0
+        self.done, self.written = 0, -1
+        self.step = max(1, self.rows // 50)
         self.side = None
+
+    @property
+    def fraction(self) -> float:
+        end = self.stages[self.current]
+        return self.start + (end - self.start) * min(self.done, self.rows) / self.rows
 
     def tick(self) -> None:
         self.done += 1
         if self.done % self.step == 0:
-            self.write(min(self.done, self.total))
+            self._publish()
+
+    def stage(self, fraction: float | None = None) -> None:
+        """The current stage is over (or, with `fraction`, that part of it): move on."""
+        if fraction is None:
+            self.start = self.stages[self.current]
+            self.current = min(self.current + 1, len(self.stages) - 1)
+        else:
+            self.start = max(self.start, fraction)
+        self.done = 0
+        self._publish()
+
+    def _publish(self) -> None:
+        done = min(int(self.rows * self.fraction), self.rows - 1)
+        if done > self.written:
+            self.written = done
+            self.write(done)
 
     def write(self, done: int) -> None:
         connection = connections["default"]
@@ -131,6 +163,11 @@ class Progress:
             self.side.close()
 
 
+# Where the import's stages end on its progress bar: planning, writing, fingerprints (the
+# commit is the rest, until the job is finished).
+IMPORT_STAGES = (0.15, 0.55, 0.6)
+
+
 def context_for(job: ImportJob, progress: Progress | None = None) -> ImportContext:
     return ImportContext(
         actor=job.created_by,
@@ -141,6 +178,7 @@ def context_for(job: ImportJob, progress: Progress | None = None) -> ImportConte
         file_name=job.file_name,
         job_id=job.pk,
         tick=progress.tick if progress else (lambda: None),
+        stage=progress.stage if progress else (lambda fraction=None: None),
     )
 
 
@@ -277,7 +315,7 @@ def job_run(job: ImportJob) -> ImportJob:
     if _already_written(job):
         return _finish(job, ImportStatus.DONE)
     job.content = bytes(job.content)
-    progress = Progress(job, 2 * max(job.rows_total, 1))
+    progress = Progress(job, job.rows_total, IMPORT_STAGES)
     try:
         plan = execute(job.content, context_for(job, progress))
     except ImportRefused as refused:

@@ -18,6 +18,7 @@ from imports.importers.donations import DonationImporter
 from imports.importers.requests import RequestImporter
 from imports.models import ImportedRow, ImportKind
 from imports.sheets import Sheet
+from inventory.services import rollups_last
 from inventory.services.bulk_insert import insert_rows
 from supply_requests.planning import collector_paused
 
@@ -92,20 +93,30 @@ def execute(content: bytes, context: ImportContext) -> Plan:
             _attach_cells(plan, sheet)
             if plan.errors and not context.options.skip_invalid:
                 raise ImportRefused(plan)
-            importer.apply(plan, context)
-            insert_rows(
-                ImportedRow,
-                ("job_id", "fingerprint", "row_number", "document_type", "document_id"),
-                [
-                    (
-                        context.job_id,
-                        outcome.fingerprint,
-                        outcome.number,
-                        outcome.document_type,
-                        outcome.document_id,
-                    )
-                    for outcome in plan.outcomes
-                    if outcome.applies and outcome.fingerprint is not None
-                ],
-            )
+            context.stage()  # planned
+            # The roll-up lock is taken last, after every other write of the import, so
+            # other stock writes at the site wait only for the roll-up and the commit.
+            with rollups_last():
+                importer.apply(plan, context)
+                context.stage()  # written
+                _record_rows(plan, context)
+            context.stage()  # fingerprints written, roll-up done; the commit is what is left
     return plan
+
+
+def _record_rows(plan: Plan, context: ImportContext) -> None:
+    insert_rows(
+        ImportedRow,
+        ("job_id", "fingerprint", "row_number", "document_type", "document_id"),
+        [
+            (
+                context.job_id,
+                outcome.fingerprint,
+                outcome.number,
+                outcome.document_type,
+                outcome.document_id,
+            )
+            for outcome in plan.outcomes
+            if outcome.applies and outcome.fingerprint is not None
+        ],
+    )

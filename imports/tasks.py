@@ -71,3 +71,10 @@ def sweep_import_jobs() -> int:
     ended = len(job_sweep())
     job_files_purge()
     return ended
+
+
+@shared_task
+def purge_import_files() -> int:
+    """Drop the files of jobs finished past the retention period, now (`manage.py
+    purge_expired`); beat does the same within `sweep_import_jobs`."""
+    return job_files_purge()

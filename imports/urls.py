@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/retry/", views.retry, name="retry"),
     path("<int:pk>/date/", views.give_date, name="give_date"),
+    path("<int:pk>/rows/<int:number>/fix/", views.fix_row, name="fix_row"),
     path("export/<slug:name>.<slug:fmt>", views.export, name="export"),
 ]

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotPermitted
 from imports.exports import EXPORTS, FORMATS, response
-from imports.forms import ListDateForm, UploadForm, kinds_for
+from imports.fixes import job_row_fix
+from imports.forms import ListDateForm, RowFixForm, UploadForm, kinds_for
 from imports.jobs import (
     job_create,
     job_date_give,
@@ -87,9 +88,9 @@ def _status(job: ImportJob) -> dict:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs_for(request.user), pk=pk)
     shown = request.GET.get("status", "")
-    # [number, status, message, summary, cells]; reports before issue 18 had no cells.
+    # [number, status, message, summary, cells, offers]; older reports lack the last two.
     rows = [
-        (*row[:4], row[4] if len(row) > 4 else [])
+        (*row[:4], row[4] if len(row) > 4 else [], row[5] if len(row) > 5 else {})
         for row in job.report
         if not shown or row[1] == shown
     ]
@@ -134,6 +135,34 @@ def give_date(request: HttpRequest, pk: int) -> HttpResponse:
         job_date_give(actor=request.user, job=job, day=form.cleaned_data["day"])
     except DomainError as error:
         messages.error(request, str(error))
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def fix_row(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A held row fixed in the preview (item, alias, unit, pack size, split): check again."""
+    job = get_object_or_404(jobs_for(request.user), pk=pk)
+    form = RowFixForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("imports:job", pk=job.pk)
+    data = form.cleaned_data
+    try:
+        job_row_fix(
+            actor=request.user,
+            job=job,
+            number=number,
+            choice={key: data[key] for key in ("item", "unit", "pack_size", "split")},
+            alias=data["alias"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Row %(row)d fixed; the sheet is checked again.") % {"row": number}
+        )
     return redirect("imports:job", pk=job.pk)
 
 

@@ -6,18 +6,19 @@ world told on an earlier day is left alone (`DemoOutOfDate`): `demo_reset` start
 
 import importlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, models, transaction
+from django.db.models import F, Max
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
 from demo.world.catalogue import load_catalogue
-from demo.world.clock import as_of_of, clock_for, told_on
+from demo.world.clock import SHANGHAI, STORY_LAST_DAY, as_of_of, clock_for, current, told_on
 from demo.world.directory import load_directory
 from demo.world.donations import DONATIONS
 from demo.world.organisations import CHENGDU_CENTRE, load_donors, load_organisations
@@ -187,6 +188,7 @@ def demo_reset() -> None:
 
 def _load() -> DemoReport:
     before = _row_counts()
+    already_told = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     with transaction.atomic():
         items = load_catalogue()
         organisations, sites = load_organisations()
@@ -229,4 +231,17 @@ def _load() -> DemoReport:
         # shipments of 2–4 February had left its shelves by then.
         count_stock(actor=staff, sites=sites)
         set_thresholds(actor=staff, sites=sites, items=items)
+        mark_story_notices_read(after_pk=already_told)
     return DemoReport(before=before, after=_row_counts())
+
+
+def mark_story_notices_read(*, after_pk: int) -> int:
+    """The notices this load told before the story's last day were read when they came: a
+    coordinator opening the demo sees today's alerts, not some forty old "delivered" notices.
+
+    Only this load's notices (above `after_pk`) are touched, never a user's own inbox."""
+    last_day = current().day(STORY_LAST_DAY)
+    start_of_last_day = datetime.combine(last_day, time.min, tzinfo=SHANGHAI)
+    return Notification.objects.filter(
+        pk__gt=after_pk, read_at__isnull=True, created_at__lt=start_of_last_day
+    ).update(read_at=F("created_at"))

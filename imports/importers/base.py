@@ -46,6 +46,8 @@ class ImportOptions:
     skip_invalid: bool = False
     submit: bool = False  # requests: submit them to the coordinators, not leave them drafts
     received_on: date | None = None  # donations whose sheet has no date column
+    # Row number (as text) → how a person fixed a held row in the preview (`imports.fixes`).
+    fixes: Mapping = field(default_factory=dict)
 
     def as_json(self) -> dict:
         values = dict(self.__dict__)
@@ -70,6 +72,9 @@ class ImportContext:
     file_name: str = ""
     job_id: int | None = None
     tick: Callable[[], None] = lambda: None  # called once per row planned and per row written
+    # The end of a stage of the import (planned, written), or with a fraction of the whole
+    # job how far a bulk write has got: the progress bar follows the work, not the rows.
+    stage: Callable[..., None] = lambda fraction=None: None
     today: date = field(default_factory=timezone.localdate)
 
     @property
@@ -96,9 +101,10 @@ class RowOutcome:
         return self.status == NEW or self.status == MERGED
 
     cells: list[str] = field(default_factory=list)
+    offers: dict = field(default_factory=dict)  # the fixes the preview offers for this row
 
     def as_list(self) -> list:
-        return [self.number, self.status, self.message, self.summary, self.cells]
+        return [self.number, self.status, self.message, self.summary, self.cells, self.offers]
 
 
 @dataclass

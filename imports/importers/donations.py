@@ -34,7 +34,13 @@ from imports.importers.base import (
     sheet_day,
     skipped,
 )
-from imports.importers.goods import GoodsLine, read_goods, real_item, save_drafts
+from imports.importers.goods import (
+    GoodsLine,
+    read_goods,
+    read_split_goods,
+    real_item,
+    save_drafts,
+)
 from imports.matching import ItemDraft, ItemMatcher
 from imports.models import ImportKind
 from imports.normalise import CellError, match_key, parse_date
@@ -78,7 +84,7 @@ class DonationImporter(Importer):
 
     def _read_row(
         self, row: SheetRow, sheet: Sheet, matcher: ItemMatcher, context: ImportContext
-    ) -> tuple[tuple, Entry]:
+    ) -> tuple[tuple, list[Entry]]:
         donor = length_checked(row.get("donor"), 200, _DONOR)
         if not donor:
             raise RowError(_("Name the donor."))
@@ -101,13 +107,23 @@ class DonationImporter(Importer):
         batch = length_checked(row.get("batch"), 60, _BATCH)
         if row.formulas:
             raise NeedsReview(formula_message(row))
-        goods = read_goods(row, sheet, matcher, context.options)
+        fix = context.options.fixes.get(str(row.number), {})
+        if fix.get("split"):
+            lines = read_split_goods(row, sheet, matcher, context.options)
+        else:
+            lines = [read_goods(row, sheet, matcher, context.options, fix)]
         if row.hold:
             raise NeedsReview(row.hold)
-        if len(goods.base.pack_name) > 20:
-            raise RowError(_("The unit “%(unit)s” is too long.") % {"unit": goods.base.pack_name})
-        entry = Entry(RowOutcome(row.number, NEW), goods, batch, expiry, row.get("note"))
-        return (match_key(donor), received_at, reference), entry
+        for goods in lines:
+            if len(goods.base.pack_name) > 20:
+                raise RowError(
+                    _("The unit “%(unit)s” is too long.") % {"unit": goods.base.pack_name}
+                )
+        outcome = RowOutcome(row.number, NEW, offers=lines[0].offers)
+        if fix:
+            outcome.message = _("Fixed in the preview.")
+        entries = [Entry(outcome, goods, batch, expiry, row.get("note")) for goods in lines]
+        return (match_key(donor), received_at, reference), entries
 
     def plan(self, sheet: Sheet, context: ImportContext) -> Plan:
         matcher = ItemMatcher()
@@ -127,32 +143,35 @@ class DonationImporter(Importer):
                 outcomes.append(RowOutcome(row.number, SKIPPED, message))
                 continue
             try:
-                key, entry = self._read_row(row, sheet, matcher, context)
+                key, entries = self._read_row(row, sheet, matcher, context)
             except NeedsReview as review:
-                outcomes.append(RowOutcome(row.number, REVIEW, review.message))
+                outcomes.append(
+                    RowOutcome(row.number, REVIEW, review.message, offers=review.offers)
+                )
                 asks_date = asks_date or isinstance(review, NoDate)
                 continue
             except RowError as error:
                 outcomes.append(RowOutcome(row.number, ERROR, str(error)))
                 continue
-            entry.outcome.fingerprint = prints[row.number]
+            outcome = entries[0].outcome  # a split cell: several lines, one row
+            outcome.fingerprint = prints[row.number]
             group = groups.get(key)
             if group is None:
                 group = groups[key] = Group(row.get("donor"), key[1], key[2])
+            words = [outcome.message]
             if group.entries:
-                entry.outcome.status = MERGED
-                entry.outcome.message = same_donation % {"row": group.entries[0].outcome.number}
-            if isinstance(entry.goods.item, ItemDraft):
-                entry.outcome.message = " ".join(
-                    filter(None, [entry.outcome.message, new_item_message(entry.goods.item)])
-                )
-            if entry.goods.warning:
-                entry.outcome.message = " ".join(
-                    filter(None, [entry.outcome.message, entry.goods.warning])
-                )
-            entry.outcome.summary = f"{entry.goods.describe()} — {group.donor}, {key[1]}"
-            group.entries.append(entry)
-            outcomes.append(entry.outcome)
+                outcome.status = MERGED
+                words.append(same_donation % {"row": group.entries[0].outcome.number})
+            for entry in entries:
+                if isinstance(entry.goods.item, ItemDraft):
+                    words.append(new_item_message(entry.goods.item))
+                words.append(entry.goods.warning)
+            outcome.message = " ".join(dict.fromkeys(filter(None, words)))
+            outcome.summary = "; ".join(
+                f"{entry.goods.describe()} — {group.donor}, {key[1]}" for entry in entries
+            )
+            group.entries.extend(entries)
+            outcomes.append(outcome)
         self._refuse_recorded_references(groups, context)
         plan = Plan(outcomes=outcomes, payload=(groups, matcher), asks_date=asks_date)
         for group in groups.values():
@@ -208,7 +227,14 @@ class DonationImporter(Importer):
             )
             for group, entries in to_post
         ]
-        received = donation_receive_bulk(actor=context.actor, site=context.site, donations=inputs)
+        # The bulk write is most of this stage: its steps move the bar (planned → written).
+        start, end = 0.15, 0.55
+        received = donation_receive_bulk(
+            actor=context.actor,
+            site=context.site,
+            donations=inputs,
+            progress=lambda done: context.stage(start + (end - start) * done),
+        )
         posted = zip(to_post, received, strict=True)
         for (_group, entries), result in posted:
             for entry, line_id in zip(entries, result.line_ids, strict=True):

@@ -3,7 +3,8 @@ Shared by donations, historical distributions and requests."""
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -19,7 +20,12 @@ from imports.normalise import (
     unit_factor,
 )
 from imports.packs import COUNT_WORDS, PackLadder, parse_ladder
-from imports.quantities import BaseQuantity, NeedsReview, ladder_to_base_units
+from imports.quantities import (
+    BaseQuantity,
+    NeedsReview,
+    UnknownPackSize,
+    ladder_to_base_units,
+)
 from imports.sheets import Sheet, SheetRow
 from inventory.models import Item, ItemPack
 
@@ -35,6 +41,7 @@ class GoodsLine:
     base: BaseQuantity
     warning: str = ""
     spec: str = ""
+    offers: dict = field(default_factory=dict)  # what the preview may change on this row
 
     @property
     def name(self) -> str:
@@ -99,7 +106,8 @@ def _base_unit_for_new(
         inner = [n for n in ladder.levels if n in COUNT_WORDS and n not in _PACK_WORDS]
         if inner:
             return inner[0], _("what its packs hold, from the spec")
-    if unit and unit in COUNT_WORDS:
+    if unit and (unit in COUNT_WORDS or (unit[-1] in COUNT_WORDS and unit not in _PACK_WORDS)):
+        # "人份" (tests' worth, for reagents) counts like its last word 份.
         return unit, _("the unit of its row")
     return "个", _("no count unit was written; 个 (piece)")
 
@@ -157,14 +165,45 @@ def split_items(name: str, quantity: str) -> tuple[str, str] | list[tuple[str, s
     return None
 
 
-def read_goods(
+def _item_offers(name: str, nearest: list[tuple[Item, float]]) -> dict:
+    return {"name": name, "candidates": [[i.pk, i.name_zh, round(score)] for i, score in nearest]}
+
+
+def read_split_goods(
     row: SheetRow, sheet: Sheet, matcher: ItemMatcher, options: ImportOptions
+) -> list[GoodsLine]:
+    """A cell naming several goods with their quantities, split as the preview proposed
+    and a person accepted: one line per part."""
+    split = split_items(row.get("item"), row.get("quantity"))
+    if not isinstance(split, list) or not all(quantity for _name, quantity in split):
+        raise RowError(_("This row can no longer be split as proposed; check the sheet."))
+    lines = []
+    for name, quantity in split:
+        part = replace(row, values={**row.values, "item": name, "quantity": quantity, "unit": ""})
+        lines.append(read_goods(part, sheet, matcher, options))
+    return lines
+
+
+def read_goods(
+    row: SheetRow,
+    sheet: Sheet,
+    matcher: ItemMatcher,
+    options: ImportOptions,
+    fix: Mapping | None = None,
 ) -> GoodsLine:
-    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown, several items)."""
+    """Raises `RowError` (bad row) or `NeedsReview` (pack size unknown, several items).
+    `fix` is what a person chose for this row in the preview (item, unit, pack size)."""
+    fix = fix or {}
     name = row.get("item")
     if not name:
         raise RowError(_("No item named."))
-    item: Item | ItemDraft | None = matcher.match(name)
+    item: Item | ItemDraft | None
+    if fix.get("item"):
+        item = matcher.items.get(int(fix["item"]))
+        if item is None:
+            raise RowError(_("The item chosen for this row is no longer in the catalogue."))
+    else:
+        item = matcher.match(name)
     if item is None:
         split = split_items(name, row.get("quantity"))
         if isinstance(split, tuple):
@@ -172,6 +211,7 @@ def read_goods(
             row.values["item"] = name
             item = matcher.match(name)
         elif split:
+            counted = all(quantity for _part, quantity in split)
             raise NeedsReview(
                 _(
                     "Not imported yet: the cell names several items (%(parts)s) for "
@@ -180,17 +220,32 @@ def read_goods(
                 % {
                     "parts": "; ".join(f"{part} {qty}".strip() for part, qty in split),
                     "quantity": row.get("quantity") or "—",
-                }
+                },
+                offers={"split": [list(part) for part in split]} if counted else {},
             )
     try:
         quantity, ladder = _quantity_and_spec(row)
     except CellError as error:
         raise RowError(str(error)) from None
     unit = row.get("unit")
+    if fix.get("unit"):
+        # The person says what the number counts: the unit written in the cell gives way.
+        unit, quantity = fix["unit"], Quantity(quantity.value, "")
     if not unit and not quantity.unit:
         unit = sheet.unit_hints.get("quantity", "")
+    warning = ""
+    offers: dict = {}
     if item is None and match_key(name) not in matcher.drafts:
         nearest = matcher.nearest(name)
+        decisive = decisive_match(nearest)
+        if decisive is not None:
+            offers = _item_offers(name, nearest)
+            item, score = decisive
+            warning = _(
+                "“%(name)s” was taken for the catalogue's %(item)s (%(score)d%% alike): add "
+                "it as an alias, or choose another item."
+            ) % {"name": name, "item": item.name_zh, "score": round(score)}
+            nearest = []
         if nearest and options.create_missing_items:
             close, score = nearest[0]
             raise NeedsReview(
@@ -199,7 +254,8 @@ def read_goods(
                     "(%(score)d%% alike). Add “%(name)s” as an alias of %(item)s, or create "
                     "it as a new item."
                 )
-                % {"name": name, "item": close.name_zh, "score": round(score)}
+                % {"name": name, "item": close.name_zh, "score": round(score)},
+                offers=_item_offers(name, nearest),
             )
         if nearest:
             raise RowError(
@@ -224,8 +280,11 @@ def read_goods(
     else:
         packs = matcher.packs.get(item.pk, {})
         kind = matcher.kind_of(item)
+    if fix.get("pack_size"):
+        # "1 箱 = 400 只", given in the preview for this row: it wins, like a stated spec.
+        packs = {**packs, unit or quantity.unit: [int(fix["pack_size"])]}
     try:
-        base, warning = ladder_to_base_units(
+        base, converted = ladder_to_base_units(
             quantity=quantity,
             unit=unit,
             ladder=ladder,
@@ -235,8 +294,64 @@ def read_goods(
         )
     except CellError as error:
         raise RowError(str(error)) from None
+    except UnknownPackSize as unknown:
+        unit_offers = {
+            "pack": unknown.unit,
+            "units": [item.base_unit, *sorted(n for n in packs if n != unknown.unit)],
+            "base_unit": item.base_unit,
+        }
+        whole = unknown.value == int(unknown.value)
+        if not (options.create_missing_items and whole and unknown.unit in _PACK_WORDS):
+            # "10个" of gloves counted in 副 is not a pack: a person says what it is.
+            raise NeedsReview(unknown.message, offers={**offers, **unit_offers}) from None
+        item, base, converted = _counted_in_packs(matcher, item, unknown)
+        offers = {**offers, **unit_offers}
+    warning = " ".join(filter(None, [warning, converted]))
     spec = row.get("spec")
-    return GoodsLine(item=item, base=base, warning=warning, spec=spec)
+    return GoodsLine(item=item, base=base, warning=warning, spec=spec, offers=offers)
+
+
+# A near catalogue name is taken for that item when it is this alike and the next best is
+# clearly further (the preview shows it, with "add as alias"); otherwise the row is held.
+DECISIVE_SCORE, DECISIVE_MARGIN = 90, 3
+
+
+def decisive_match(nearest: list[tuple[Item, float]]) -> tuple[Item, float] | None:
+    if not nearest or nearest[0][1] < DECISIVE_SCORE:
+        return None
+    if len(nearest) > 1 and nearest[0][1] - nearest[1][1] < DECISIVE_MARGIN:
+        return None
+    return nearest[0]
+
+
+def counted_in_packs_name(name: str, pack: str) -> str:
+    """The catalogue's Chinese name of goods counted in a pack ("口罩（按箱计）"): a name, not
+    a message, so the same in every language."""
+    return f"{name}（按{pack}计）"
+
+
+def _counted_in_packs(
+    matcher: ItemMatcher, item: Item | ItemDraft, unknown: UnknownPackSize
+) -> tuple[Item | ItemDraft, BaseQuantity, str]:
+    """Goods whose pack size is written nowhere ("口罩 3箱", no spec) land as what they are:
+    3 箱 of an item counted in 箱 ("口罩（按箱计）", needs review), kept apart from the item
+    counted in 只 so neither its stock nor later sheets' rows are falsified by a guess. When
+    someone opens a carton and counts, a stock count moves it into the real item."""
+    name = item.name_zh if isinstance(item, Item) else item.name
+    variant = counted_in_packs_name(name, unknown.unit)
+    found = matcher.match(variant)
+    if found is None or found.base_unit != unknown.unit:
+        found = matcher.drafts.get(match_key(variant))
+        if found is None:
+            found = matcher.draft(variant, unknown.unit)
+            found.category = item.category
+            found.base_reason = _("the pack it was counted in; its size is written nowhere")
+    count = int(unknown.value)
+    message = _(
+        "Landed as %(count)s %(pack)s of “%(variant)s”: how many %(base)s one %(pack)s holds "
+        "is written nowhere, so it was not guessed. Give the pack size to count it in %(base)s."
+    ) % {"count": f"{count:,}", "pack": unknown.unit, "variant": variant, "base": item.base_unit}
+    return found, BaseQuantity(quantity=count), message
 
 
 def save_drafts(matcher: ItemMatcher, used: set[str]) -> None:

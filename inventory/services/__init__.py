@@ -4,6 +4,7 @@ from inventory.services.bulk_donations import (
     DonationInput,
     ReceivedDonation,
     donation_receive_bulk,
+    rollups_last,
 )
 from inventory.services.counts import (
     stock_count_cancel,
@@ -32,6 +33,7 @@ __all__ = [
     "donation_line_void",
     "donation_receive",
     "donation_receive_bulk",
+    "rollups_last",
     "stock_adjust",
     "stock_count_cancel",
     "stock_count_post",

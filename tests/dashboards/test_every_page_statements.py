@@ -47,6 +47,7 @@ EXCLUDED = {
             "imports:confirm",
             "imports:retry",
             "imports:give_date",
+            "imports:fix_row",
             "notifications:mark_read",
             "notifications:mark_all_read",
             "notifications:threshold_save",

@@ -32,6 +32,7 @@ from inventory.models import (
 )
 from inventory.selectors import ledger_mismatches
 from logistics.models import Allocation, DiscrepancyReason, Shipment, ShipmentLine, ShipmentStatus
+from notifications.models import Notification
 from supply_requests.models import (
     RequestStatus,
     ServedUnit,
@@ -100,6 +101,29 @@ def test_second_load_changes_nothing(demo):
         == balances
     )
     assert "nothing to add" in output
+
+
+def test_the_story_notices_before_its_last_day_were_read_then(demo):
+    """A coordinator opening the demo sees the last day's news, not weeks of old notices."""
+    coordinator = get_user_model().objects.get(username="coordinator")
+    last_day_starts = dt.datetime.combine(LAST_DAY, dt.time.min, tzinfo=SHANGHAI)
+    notices = Notification.objects.filter(recipient=coordinator)
+    assert notices.filter(created_at__lt=last_day_starts).count() > 10
+    assert not notices.filter(created_at__lt=last_day_starts, read_at__isnull=True).exists()
+    # Read when they came: the moment they were told, not the moment of the load.
+    assert all(n.read_at == n.created_at for n in notices.filter(read_at__isnull=False))
+    assert notices.filter(read_at__isnull=True).exists()  # the last day's stay new
+
+
+def test_a_second_load_leaves_a_users_unread_notices_alone(demo):
+    coordinator = get_user_model().objects.get(username="coordinator")
+    mine = Notification.objects.filter(recipient=coordinator).order_by("created_at").first()
+    Notification.objects.filter(pk=mine.pk).update(read_at=None)
+
+    load("--as-of", HISTORICAL)
+
+    mine.refresh_from_db()
+    assert mine.read_at is None
 
 
 def test_served_units_form_a_district_street_community_tree(demo):

@@ -11,6 +11,7 @@ from imports.models import RowStatus
 from inventory.models import DonationLine, Item, ItemAlias, ItemCategory, ItemPack, StockMovement
 from inventory.selectors import ledger_mismatches
 from tests.conftest import RECEIVED
+from tests.factories import ItemFactory
 from tests.imports.conftest import csv_bytes, outcomes, xlsx_bytes
 
 DAY = RECEIVED.isoformat()
@@ -196,6 +197,34 @@ def test_pack_sizes_stated_or_known_become_base_units(
     assert (line.quantity, (line.pack_name, line.pack_count)) == (expected, pack)
 
 
+def test_goods_whose_pack_size_is_written_nowhere_land_counted_in_that_pack(
+    staff, site, catalogue, run_import
+):
+    content = csv_bytes(
+        [
+            ["捐赠单位", "品名", "规格", "数量", "单位"],
+            ["顺丰快递", "口罩", "", "3", "箱"],
+            ["顺丰快递", "口罩", "", "1", "箱"],
+            ["壹基金", "医用乳胶检查手套", "", "5", "箱"],  # known item, no 箱 size known
+            ["壹基金", "口罩", "", "200", "只"],
+        ]
+    )
+    job = run_import(staff, "donations", "sheet.csv", content, site=site, create_missing_items=True)
+    assert job.status == "done", job.report
+    lines = DonationLine.objects.order_by("pk").values_list(
+        "item__name_zh", "item__base_unit", "item__needs_review", "quantity"
+    )
+    assert list(lines) == [
+        ("口罩（按箱计）", "箱", True, 3),
+        ("口罩（按箱计）", "箱", True, 1),
+        ("医用乳胶检查手套（按箱计）", "箱", True, 5),
+        ("口罩", "只", True, 200),  # the same goods counted in 只 stay their own item
+    ]
+    assert "Landed as 3 箱" in outcomes(job)[2][1] and "not guessed" in outcomes(job)[2][1]
+    assert received(catalogue["gloves"]) == 0
+    assert ledger_mismatches() == []
+
+
 def test_an_unknown_pack_size_is_held_for_review_never_guessed(staff, site, catalogue, run_import):
     content = csv_bytes(
         [
@@ -238,13 +267,26 @@ def test_items_are_matched_through_aliases_first(staff, site, catalogue, run_imp
 def test_unknown_items_are_reported_with_the_closest_catalogue_names(
     staff, site, catalogue, run_import
 ):
-    content = csv_bytes([["捐赠单位", "品名", "数量"], ["壹基金", "医用防护口罩N95型", "10只"]])
+    goggles = ItemFactory(code="goggles", name_zh="护目镜", category="protective", base_unit="副")
+    ItemAlias.objects.create(item=goggles, alias="防护眼镜")  # "防护镜" is 86 % alike
+    content = csv_bytes([["捐赠单位", "品名", "数量"], ["壹基金", "防护镜", "10副"]])
     job = run_import(staff, "donations", "sheet.csv", content, site=site)
     assert job.status == "failed"
     status, message = outcomes(job)[2]
     assert status == RowStatus.ERROR
-    assert "not in the catalogue" in message and "医用防护口罩" in message
+    assert "not in the catalogue" in message and "护目镜" in message
     assert not Item.objects.filter(needs_review=True).exists()
+
+
+def test_a_name_that_is_clearly_a_catalogue_item_is_taken_for_it(
+    staff, site, catalogue, run_import
+):
+    content = csv_bytes([["捐赠单位", "品名", "数量"], ["壹基金", "医用防护口罩N95型", "10只"]])
+    job = run_import(staff, "donations", "sheet.csv", content, site=site)
+    assert job.status == "done"
+    status, message = outcomes(job)[2]
+    assert status == RowStatus.NEW and "taken for the catalogue's 医用防护口罩" in message
+    assert received(catalogue["masks"]) == 10
 
 
 @pytest.mark.parametrize(
@@ -382,8 +424,8 @@ def reference_catalogue(db):
 @pytest.mark.parametrize(
     ("name", "day", "most_held"),
     [
-        ("received-goods-list-6-2_2020-01-22_to_28.xlsx", dt.date(2020, 1, 28), 58),
-        ("received-goods-list-7-2_2020-01-29.xlsx", dt.date(2020, 1, 29), 57),
+        ("received-goods-list-6-2_2020-01-22_to_28.xlsx", dt.date(2020, 1, 28), 8),
+        ("received-goods-list-7-2_2020-01-29.xlsx", dt.date(2020, 1, 29), 0),
     ],
 )
 def test_the_published_donation_lists(
@@ -406,11 +448,12 @@ def test_the_published_donation_lists(
     print(
         f"{name}: {job.totals['new'] + job.totals['merged']} landed, held {held}, errors {errors}"
     )
-    # Today most held rows are "口罩 N箱" of an item the catalogue does not know, with no pack
-    # size anywhere (held, never guessed), and names close to a catalogue item (外科医用口罩,
-    # 红外线体温计…) held with the item proposed rather than created twice. The bound keeps
-    # that number from growing.
-    assert len(held) <= most_held and not errors
+    # Issue 18's target: at most 5 % of the data rows held. Goods counted in cartons whose
+    # size is written nowhere land counted in cartons; a name clearly a catalogue item is
+    # taken for it. What stays held is what a person must decide (one quantity written for
+    # two items, a cell naming two goods, a name only somewhat like a catalogue item).
+    data_rows = sum(1 for row in job.report if row[1] != RowStatus.SKIPPED)
+    assert len(held) <= most_held and len(held) <= 0.05 * data_rows and not errors
     # Every line at the list's date; no footer sentence or signature became a donor.
     assert set(DonationLine.objects.values_list("donation__received_at", flat=True)) == {day}
     assert not DonationLine.objects.filter(donation__donor__name__contains="以上").exists()

@@ -313,7 +313,7 @@ def test_back_dated_lists_of_several_days_keep_the_daily_roll_up_right(
     ("name", "proposed"),
     [("丁睛手套", "丁腈手套"), ("外科医用口罩", "医用外科口罩"), ("红外线体温计", "红外体温计")],
 )
-def test_a_near_duplicate_is_proposed_not_created(
+def test_a_near_duplicate_lands_on_the_catalogue_item_not_created_twice(
     staff, site, catalogue, run_import, name, proposed
 ):
     from tests.factories import ItemFactory
@@ -321,13 +321,34 @@ def test_a_near_duplicate_is_proposed_not_created(
     ItemFactory(code="nitrile", name_zh="丁腈手套", category="protective", base_unit="副")
     ItemFactory(code="surgical", name_zh="医用外科口罩", category="protective", base_unit="只")
     ItemFactory(code="ir", name_zh="红外体温计", category="medical_device", base_unit="个")
-    rows = [["捐赠单位", "品名", "数量"], ["壹基金", name, "10个"]]
+    rows = [["捐赠单位", "品名", "数量"], ["壹基金", name, "10副" if "手套" in name else "10个"]]
     job = run_import(
         staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site, create_missing_items=True
     )
     status, message = outcomes(job)[2]
-    assert status == RowStatus.REVIEW and f"probably the catalogue's {proposed}" in message
+    # 90 % alike or more, and no other item as close: taken for it, and the preview says so
+    # (with "add as alias" there).
+    assert status == RowStatus.NEW and f"taken for the catalogue's {proposed}" in message
+    line = DonationLine.objects.get()
+    assert (line.item.name_zh, line.quantity) == (proposed, 10)
     assert not Item.objects.filter(name_zh=name).exists()
+
+
+def test_a_name_only_somewhat_alike_is_held_with_the_item_proposed(
+    staff, site, catalogue, run_import
+):
+    from inventory.models import ItemAlias
+    from tests.factories import ItemFactory
+
+    goggles = ItemFactory(code="goggles", name_zh="护目镜", category="protective", base_unit="副")
+    ItemAlias.objects.create(item=goggles, alias="防护眼镜")
+    rows = [["捐赠单位", "品名", "数量"], ["梅思安", "防护镜", "14副"]]
+    job = run_import(
+        staff, "donations", "s.xlsx", xlsx_bytes(rows), site=site, create_missing_items=True
+    )
+    status, message = outcomes(job)[2]
+    assert status == RowStatus.REVIEW and "probably the catalogue's 护目镜 (86% alike)" in message
+    assert not DonationLine.objects.exists() and not Item.objects.filter(name_zh="防护镜").exists()
 
 
 def test_a_hand_wash_is_not_a_leave_on_gel(staff, site, catalogue, run_import):

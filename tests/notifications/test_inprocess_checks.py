@@ -21,6 +21,8 @@ ALL = [
     "waiting_requests",
     "pending_emails",
     "import_sweep",
+    "purge_sessions",
+    "purge_idempotency",
 ]
 
 
