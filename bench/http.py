@@ -289,8 +289,9 @@ def verdicts(rows: list[dict]) -> list[dict]:
             target = "p95 <= 100 ms, <= 20 ms CPU"
             met = r["p95_ms"] <= 100 and cpu <= 20
         elif name.startswith("plan endpoint"):
-            target = "<= 2 s end to end (at 140k lines)"
-            met = r["p95_ms"] <= 2000
+            # The target is at 140k demand lines; a tier's own demand is far fewer.
+            target = "<= 2 s end to end (at 140k lines; not this demand)"
+            met = None
         out.append(
             row(f"{name} @{tier}", cpu, "ms CPU/request", *(reference or (None, None)),
                 target, met, p50_ms=r["p50_ms"], p95_ms=r["p95_ms"], app_cpu_ms=r["app_cpu_ms"],
