@@ -9,6 +9,7 @@ own cost cancels out of their ratio.
 import argparse
 import http.client
 import json
+import resource
 import statistics
 import threading
 import time
@@ -24,6 +25,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=2000, help="total, at most")
     parser.add_argument("--seconds", type=float, default=20.0, help="time limit")
+    parser.add_argument(
+        "--pool",
+        default="",
+        help="a JSON file of [path, body] pairs, each sent once (writes that need their own "
+        "object: a request to approve, a shipment to dispatch)",
+    )
     args = parser.parse_args()
     target = urlsplit(args.url)
     host, port = target.hostname, target.port or 80
@@ -33,6 +40,12 @@ def main() -> None:
     if args.body:
         headers.setdefault("Content-Type", "application/json")
     body = args.body.encode() or None
+    pool = []
+    if args.pool:
+        with open(args.pool) as file:
+            pool = [(path, json.dumps(data).encode()) for path, data in json.load(file)]
+        headers.setdefault("Content-Type", "application/json")
+        args.requests = min(args.requests, len(pool))
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -46,14 +59,14 @@ def main() -> None:
                 if remaining[0] <= 0:
                     break
                 remaining[0] -= 1
+                path, payload = (
+                    pool.pop()
+                    if pool
+                    else (target.path + (f"?{target.query}" if target.query else ""), body)
+                )
             started = time.perf_counter()
             try:
-                connection.request(
-                    args.method,
-                    target.path + (f"?{target.query}" if target.query else ""),
-                    body=body,
-                    headers=headers,
-                )
+                connection.request(args.method, path, body=payload, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 status = response.status
@@ -74,6 +87,8 @@ def main() -> None:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    # The client's own CPU, so that a reader can tell it did not starve the server.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     ordered = sorted(latencies)
 
     def percentile(p: float) -> float:
@@ -89,6 +104,7 @@ def main() -> None:
                 "p95_ms": round(percentile(0.95), 2),
                 "mean_ms": round(statistics.fmean(ordered) * 1000, 2) if ordered else 0.0,
                 "statuses": statuses,
+                "client_cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
             }
         )
     )

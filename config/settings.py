@@ -382,3 +382,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Dashboard figures (issue 19): each figure's JSON is kept in the cache (CACHE_URL, shared
+# by every app server) per reader, figure and filters for the pages' refresh interval, so
+# open dashboards refetching every minute cost one build per reader and minute. 0 turns it off.
+DASHBOARD_FIGURE_CACHE_SECONDS = env_int("DASHBOARD_FIGURE_CACHE_SECONDS", 60)

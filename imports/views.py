@@ -35,7 +35,8 @@ def _index(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpRes
     context = {
         "form": form,
         "may_import": bool(kinds_for(request.user)),
-        "jobs": jobs_for(request.user)[:20],
+        # The list shows a summary of each job; its row report can be tens of MB (issue 19).
+        "jobs": jobs_for(request.user).defer("report", "totals", "options")[:20],
         "exports": [(name, export.title) for name, export in EXPORTS.items()],
         "formats": FORMATS,
         "to_review": to_review(request.user),

@@ -1,7 +1,7 @@
 """Reads for distribution: the fair-share plan a coordinator reviews before committing."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import NotPermitted, ValidationFailed
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
-from inventory.selectors import sites_for
+from inventory.selectors import site_ids_for
 from inventory.services.ledger import expired, is_expired, today, usable
 from logistics.models import (
     Allocation,
@@ -415,7 +415,7 @@ def ready_to_ship(user: User) -> list[ReadyToShip]:
     rows = (
         Allocation.objects.filter(
             status=AllocationStatus.RESERVED,
-            site__in=sites_for(user),
+            site_id__in=site_ids_for(user),
             request_line__request__served_unit__in=coordinated_units(user),
         )
         .values("site_id", "request_line__request__served_unit_id")
@@ -435,35 +435,39 @@ def ready_to_ship(user: User) -> list[ReadyToShip]:
     ]
 
 
-def shortages(user: User) -> list[dict]:
+def shortages(user: User, *, item_ids: Collection[int] | None = None) -> list[dict]:
     """Items with approved demand still waiting for stock, against what is available at the
     user's sites (expired lots are not; they are counted apart as `expired`): the starting
-    point of a fair-share plan (and a low-stock list for staff)."""
+    point of a fair-share plan (and a low-stock list for staff). `item_ids` narrows it to
+    those items (the stock page asks only about the lots it shows)."""
     roles = roles_for(user)
     units = (
         ServedUnit.objects.all()
         if roles.is_admin
         else ServedUnit.objects.filter(organisations__in=roles.organisation_ids)
     )
+    lines = SupplyRequestLine.objects.filter(
+        request__status__in=ACTIVE_STATUSES,
+        request__served_unit__in=units,
+        quantity_approved__gt=F("quantity_allocated"),
+    )
+    if item_ids is not None:
+        lines = lines.filter(item_id__in=list(item_ids))
     outstanding = dict(
-        SupplyRequestLine.objects.filter(
-            request__status__in=ACTIVE_STATUSES,
-            request__served_unit__in=units,
-            quantity_approved__gt=F("quantity_allocated"),
-        )
-        .values("item_id")
+        lines.values("item_id")
         .annotate(total=Sum(F("quantity_approved") - F("quantity_allocated")))
         .values_list("item_id", "total")
     )
+    site_ids = site_ids_for(user)
     available = dict(
-        StockBalance.objects.filter(usable(), site__in=sites_for(user), item_id__in=outstanding)
+        StockBalance.objects.filter(usable(), site_id__in=site_ids, item_id__in=outstanding)
         .values("item_id")
         .annotate(free=Sum(F("on_hand") - F("reserved")))
         .values_list("item_id", "free")
     )
     expired_stock = dict(
         StockBalance.objects.filter(
-            expired(), site__in=sites_for(user), item_id__in=outstanding, on_hand__gt=0
+            expired(), site_id__in=site_ids, item_id__in=outstanding, on_hand__gt=0
         )
         .values("item_id")
         .annotate(total=Sum(F("on_hand") - F("reserved")))

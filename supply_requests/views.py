@@ -187,6 +187,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @login_required
 def request_queue(request: HttpRequest) -> HttpResponse:
     """Coordinators: submitted requests, most urgent and longest waiting first."""
@@ -210,14 +213,16 @@ def request_queue(request: HttpRequest) -> HttpResponse:
         .order_by("urgency", "submitted_at", "pk")
     )
     now = timezone.now()
+    # Paged: the queue costs one page whatever is waiting (it grew with the database).
+    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "request": r,
             "waiting_hours": int((now - (r.submitted_at or now)).total_seconds() // 3600),
         }
-        for r in queue[:300]
+        for r in page.object_list
     ]
-    return render(request, "supply_requests/queue.html", {"rows": rows})
+    return render(request, "supply_requests/queue.html", {"rows": rows, "page": page})
 
 
 @login_required

@@ -2,9 +2,9 @@
 
 from collections import defaultdict
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from dashboards.figures import plain as go
 from dashboards.figures.common import BAD, SERIES, base_layout, name_in_language, no_data_note
 from dashboards.selectors import Gift
 

@@ -3,10 +3,9 @@
 import statistics
 from collections import defaultdict
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from plotly.subplots import make_subplots
 
+from dashboards.figures import plain as go
 from dashboards.figures.common import (
     BAD,
     FILL_SCALE,
@@ -20,6 +19,7 @@ from dashboards.figures.common import (
     no_data_note,
     rows_height,
 )
+from dashboards.figures.plain import make_subplots
 from dashboards.selectors import CoverageCell, Delivery, RequestProgress
 
 # How many of the longest-waiting units are drawn in red and named on their bar.

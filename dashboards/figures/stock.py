@@ -2,10 +2,9 @@
 
 from collections import defaultdict
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from plotly.subplots import make_subplots
 
+from dashboards.figures import plain as go
 from dashboards.figures.common import (
     BAD,
     GOOD,
@@ -18,6 +17,7 @@ from dashboards.figures.common import (
     no_data_note,
     rows_height,
 )
+from dashboards.figures.plain import make_subplots
 from dashboards.selectors import (
     EXPIRY_BUCKETS,
     WINDOW_DAYS,
@@ -141,7 +141,13 @@ MAX_SERIES = 8
 def _groups(days: list[StockDay], by_item: bool) -> tuple[dict[int, str], list[str]]:
     """Item id → series name, and the series in drawing order."""
     if not by_item:
-        names = {day.item.pk: category_label(day.item.category) for day in days}
+        # Once per category, not per item and day (28,000 label look-ups at medium).
+        labels: dict[str, str] = {}
+        names = {
+            day.item.pk: labels.get(day.item.category)
+            or labels.setdefault(day.item.category, category_label(day.item.category))
+            for day in days
+        }
         return names, sorted(set(names.values()))
     last = {}
     for day in days:

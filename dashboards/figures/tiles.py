@@ -1,10 +1,10 @@
 """KPI tiles: a row of big numbers, drawn by Plotly so they refresh, download and export
 like every other figure."""
 
-import plotly.graph_objects as go
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dashboards.figures import plain as go
 from dashboards.figures.common import BAD, GOOD, NEUTRAL, WARN, base_layout
 from dashboards.selectors import Summary, UnitStatus
 

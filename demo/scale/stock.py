@@ -9,11 +9,12 @@ from inventory import models as inv
 def receive(world: World, site: int, item: int, quantity: int, when: datetime) -> LotStock:
     """A donation line, its lot and its receipt movement."""
     w, rng = world.writer, world.rng
+    donor = rng.choice(world.donor_ids)
     donation = w.add(
         inv.Donation,
         organisation_id=world.site_org[site],
         site_id=site,
-        donor_id=rng.choice(world.donor_ids),
+        donor_id=donor,
         received_at=when.date(),
         reference="",
         note="",
@@ -35,7 +36,9 @@ def receive(world: World, site: int, item: int, quantity: int, when: datetime) -
         inv.Lot,
         item_id=item,
         donation_line_id=line,
-        donor_id=None,
+        # As donation_receive does: the lot names its donor (the stock page shows it, and
+        # a tier without donors hid an N+1 there, issue 19).
+        donor_id=donor,
         batch=f"B{donation}",
         expiry=expiry,
         received_at=when.date(),

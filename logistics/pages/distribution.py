@@ -54,12 +54,18 @@ def _require_coordinator(request: HttpRequest) -> None:
         raise Http404
 
 
+SHORTAGES_PAGE_SIZE = 50
+
+
 @login_required
 def shortage_view(request: HttpRequest) -> HttpResponse:
     """What is short, and a fair-share plan for the items and sites the coordinator picks."""
     _require_coordinator(request)
     sites = list(sites_for(request.user).filter(is_active=True).order_by("code"))
-    rows = shortages(request.user)
+    # Paged: one page of short items; the items a plan was asked for stay chosen.
+    page = Paginator(shortages(request.user), SHORTAGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     chosen_items = [code for code in request.GET.getlist("item") if code]
     chosen_sites = [code for code in request.GET.getlist("site") if code] or [s.code for s in sites]
     plan = None
@@ -76,7 +82,9 @@ def shortage_view(request: HttpRequest) -> HttpResponse:
         request,
         "logistics/shortages.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "sites": sites,
             "chosen_items": chosen_items,
             "chosen_sites": chosen_sites,

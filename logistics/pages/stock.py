@@ -56,7 +56,6 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     site = next((s for s in sites if s.code == site_code), sites[0])
     today = timezone.localdate()
     window = timedelta(days=alert_conf.expiry_window_days())
-    short_items = {row["item"].pk for row in shortages(request.user) if row["short"] > 0}
     balances = balances_for(request.user).filter(site=site, on_hand__gt=0)
     text = " ".join(request.GET.get("q", "").split())[:100]
     if text:
@@ -70,6 +69,12 @@ def stock_view(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in STOCK_SORTS else "item"
     balances = balances.select_related("lot__donor").order_by(*STOCK_SORTS[sort])
     page = Paginator(balances, STOCK_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Shortage flags for the items on this page only: the page costs what it shows.
+    short_items = {
+        row["item"].pk
+        for row in shortages(request.user, item_ids={b.item_id for b in page.object_list})
+        if row["short"] > 0
+    }
     rows = [
         {
             "b": b,

@@ -5,11 +5,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import IllegalTransition, InsufficientStock, ValidationFailed
 from core.transactions import atomic_retrying
-from inventory.models import Site
+from inventory.models import Site, StockBalance
 from inventory.permissions import require_site_manager
 from inventory.services.ledger import (
     change_reservation,
@@ -19,10 +20,11 @@ from inventory.services.ledger import (
     lock_item_balances,
     today,
 )
+from inventory.services.ledger_bulk import update_rows
 from logistics.models import Allocation, AllocationStatus
 from supply_requests.models import ACTIVE_STATUSES, SupplyRequest, SupplyRequestLine
 from supply_requests.roles import require_coordinator
-from supply_requests.services import request_line_record
+from supply_requests.services import request_line_record, request_lines_record
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def allocation_commit(
     for balance in fefo(balances):
         shelves[(balance.site_id, balance.item_id)].append(balance)
     day = today()
-    created = []
+    created: list[Allocation] = []
+    reserved: dict[int, StockBalance] = {}
     for pick in allocations:
         line = lines[pick.request_line_id]
         wanted = pick.quantity
@@ -155,9 +158,12 @@ def allocation_commit(
             take = min(wanted, balance.available)
             if take <= 0:
                 continue
-            change_reservation(balance=balance, delta=take)
+            # Checked here, written below in one statement for every balance (issue 19:
+            # a commit costs the same few statements for 3 lines or 500).
+            balance.reserved += take
+            reserved[balance.pk] = balance
             created.append(
-                Allocation.objects.create(
+                Allocation(
                     request_line=line,
                     site_id=balance.site_id,
                     lot_id=balance.lot_id,
@@ -169,7 +175,18 @@ def allocation_commit(
             wanted -= take
             if wanted == 0:
                 break
-        request_line_record(actor=actor, request=line.request, line=line, allocated=pick.quantity)
+    now = timezone.now()
+    for balance in reserved.values():
+        balance.updated_at = now
+    update_rows(
+        StockBalance,
+        sorted(reserved.values(), key=lambda b: (b.site_id, b.lot_id)),
+        ["reserved", "updated_at"],
+    )
+    created = Allocation.objects.bulk_create(created, batch_size=1000)
+    request_lines_record(
+        actor=actor, lines=[lines[line_id] for line_id in sorted(asked)], allocated=asked
+    )
     return created
 
 

@@ -9,6 +9,7 @@ dispatched, and the reason of a release is on the shipment line, the waybill and
 dispatch movement.
 """
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,7 @@ from inventory.services.ledger import (
     post_movement,
     today,
 )
+from inventory.services.ledger_bulk import MovementInput, lock_site_balances, post_movements
 from logistics.models import (
     Allocation,
     AllocationStatus,
@@ -42,7 +44,7 @@ from logistics.services.notices import shipment_delivered_notify, shipment_dispa
 from logistics.services.proof import DeliveryProof, delivery_proof_apply
 from supply_requests.models import ACTIVE_STATUSES, ServedUnit
 from supply_requests.roles import can_coordinate, can_request_for, require_coordinator
-from supply_requests.services import request_line_record
+from supply_requests.services import request_line_record, request_lines_record
 
 
 @dataclass(frozen=True)
@@ -195,9 +197,9 @@ def shipment_dispatch(
     allocations = Allocation.objects.select_for_update(of=("self",), no_key=True).in_bulk(
         sorted(line.allocation_id for line in shipment_lines)
     )
-    balances = lock_balances(
-        [(shipment.site_id, line.lot_id) for line in shipment_lines], create=False
-    )
+    balances = lock_site_balances(shipment.site_id, [line.lot_id for line in shipment_lines])
+    moves = []
+    dispatched: dict[int, int] = defaultdict(int)
     for line in shipment_lines:
         line.allocation = allocations[line.allocation_id]
         reason = _("Shipment #%(id)d to %(unit)s") % {
@@ -209,22 +211,29 @@ def shipment_dispatch(
                 "reason": reason,
                 "why": line.expired_release_reason,
             }
-        post_movement(
-            balance=balances[(shipment.site_id, line.lot_id)],
-            quantity=-line.quantity,
-            kind=MovementKind.DISPATCH,
-            actor=actor,
-            reason=reason,
-            consume_reserved=line.quantity,
-            source=MovementSource(document_type="shipment_line", document_id=line.pk),
-            occurred_at=occurred_at,
+        moves.append(
+            MovementInput(
+                balance=balances[(shipment.site_id, line.lot_id)],
+                quantity=-line.quantity,
+                kind=MovementKind.DISPATCH,
+                reason=reason,
+                consume_reserved=line.quantity,
+                source=MovementSource(document_type="shipment_line", document_id=line.pk),
+            )
         )
         line.allocation.status = AllocationStatus.DISPATCHED
-        line.allocation.save(update_fields=["status"])
-        request_line = request_lines[line.request_line_id]
-        request_line_record(
-            actor=actor, request=request_line.request, line=request_line, dispatched=line.quantity
-        )
+        dispatched[line.request_line_id] += line.quantity
+    # Set-wise (issue 19): the same checks per line, a fixed number of statements per
+    # dispatch — movements, balances, roll-up, allocations, lines — however many lines.
+    post_movements(moves=moves, actor=actor, occurred_at=occurred_at)
+    Allocation.objects.filter(pk__in=[line.allocation_id for line in shipment_lines]).update(
+        status=AllocationStatus.DISPATCHED
+    )
+    request_lines_record(
+        actor=actor,
+        lines=[request_lines[line_id] for line_id in sorted(dispatched)],
+        dispatched=dispatched,
+    )
     shipment.dispatched_at = occurred_at or timezone.now()
     shipment = _record(shipment, to=ShipmentStatus.DISPATCHED, actor=actor)
     shipment_dispatched_notify(shipment=shipment, actor_id=actor.pk)

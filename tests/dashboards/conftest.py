@@ -53,6 +53,13 @@ def travel(moment: dt.datetime):
     return time_machine.travel(moment, tick=False)
 
 
+@pytest.fixture(autouse=True)
+def figures_uncached(settings):
+    """Tests change the world between two reads of a figure: each read draws afresh
+    (tests/dashboards/test_figure_cache.py turns the cache on)."""
+    settings.DASHBOARD_FIGURE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def tree(organisation, unit):
     """District → street → the `unit` community (Yulin North) and its sibling Yulin East."""

@@ -188,13 +188,14 @@ def test_control_without_locks_two_coordinators_promise_the_same_box_twice(
     both_read = threading.Barrier(2, timeout=10)
     from logistics.services import allocations as allocation_services
 
-    real_change = allocation_services.change_reservation
+    real_write = allocation_services.update_rows
 
-    def change_after_both_read(*, balance, delta):
+    def write_after_both_read(model, objects, fields):
+        # The commit checks what it read, then writes every balance in one statement.
         both_read.wait()
-        return real_change(balance=balance, delta=delta)
+        return real_write(model, objects, fields)
 
-    monkeypatch.setattr(allocation_services, "change_reservation", change_after_both_read)
+    monkeypatch.setattr(allocation_services, "update_rows", write_after_both_read)
     outcomes: list[str] = []
 
     def allocate(request):
