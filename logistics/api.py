@@ -49,7 +49,12 @@ router = Router(tags=["distribution"])
 
 def visible_shipments(request: HttpRequest):
     lines = ShipmentLine.objects.select_related("item", "request_line").order_by("id")
-    return shipments_for(request.auth).prefetch_related(Prefetch("lines", queryset=lines))
+    # `received_by` is in every answer (proof of delivery): joined, not one query per shipment.
+    return (
+        shipments_for(request.auth)
+        .select_related("received_by")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+    )
 
 
 @router.post(
