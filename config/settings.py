@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dashboards",
     "imports",
     "notifications",
+    "public",  # issue 21: public accountability
     "demo",
 ]
 
