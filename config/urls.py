@@ -21,4 +21,5 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("public/", include("public.urls")),  # issue 21: public accountability
 ]
