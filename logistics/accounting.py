@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Max, Min, QuerySet, Sum
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inventory.models import AdjustmentReason, Lot, MovementKind, StockBalance, StockMovement
 from logistics.models import DiscrepancyReason, ShipmentLine, ShipmentStatus
@@ -78,14 +78,14 @@ class ItemAccount:
 
 # The terms of the identity, in the order people read them, with their names.
 TERMS = {
-    "received": _("received"),
-    "in_stock": _("in stock"),
-    "reserved": _("reserved for a community"),
-    "in_transit": _("in transit"),
-    "delivered": _("delivered"),
-    "lost_or_damaged": _("lost or damaged on the way"),
-    "written_off": _("written off"),
-    "adjusted": _("adjusted by counts"),
+    "received": pgettext_lazy("gift account", "received"),
+    "in_stock": pgettext_lazy("gift account", "in stock"),
+    "reserved": pgettext_lazy("gift account", "reserved for a community"),
+    "in_transit": pgettext_lazy("gift account", "in transit"),
+    "delivered": pgettext_lazy("gift account", "delivered"),
+    "lost_or_damaged": pgettext_lazy("gift account", "lost or damaged on the way"),
+    "written_off": pgettext_lazy("gift account", "written off"),
+    "adjusted": pgettext_lazy("gift account", "adjusted by counts"),
 }
 
 
