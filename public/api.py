@@ -34,6 +34,7 @@ class PublicReadThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+API_NEEDS_LIMIT = 1000
 router = Router(tags=["public"], auth=None, throttle=[PublicReadThrottle()])
 
 
@@ -104,10 +105,10 @@ def public_needs(request: HttpRequest, district: int | None = None, item: str = 
 
     def compute():
         needs = selectors.needs_board(district=district, item=item[:40])
-        rows = [
-            {name: getattr(n, name) for name in NeedOut.model_fields} for n in needs if not n.met
-        ]
-        return {"items": rows, "count": len(rows)}
+        waiting = [n for n in needs if not n.met]
+        rows = [{name: getattr(n, name) for name in NeedOut.model_fields} for n in waiting]
+        # The most urgent first, at most API_NEEDS_LIMIT; `count` is all that wait.
+        return {"items": rows[:API_NEEDS_LIMIT], "count": len(rows)}
 
     return _cached(f"public-api:needs:{district}:{item[:40]}", compute)
 

@@ -18,6 +18,9 @@ from public import selectors
 from public.pages import public_page
 
 LIST_KINDS = ("received", "distributed")
+# A phone page stays small when a city's needs run to thousands of lines: the most urgent
+# come first, and the filters narrow the rest.
+BOARD_LINES = 200
 
 
 def parse_iso_date(text: str) -> dt.date | None:
@@ -41,7 +44,9 @@ def needs_board(request: HttpRequest) -> HttpResponse:
         request,
         "public/needs.html",
         {
-            "needs": needs,
+            "needs": needs[:BOARD_LINES],
+            "total": len(needs),
+            "shown": min(len(needs), BOARD_LINES),
             "districts": selectors.districts(),
             "items": Item.objects.only("code", "name_zh", "name_en").order_by("code"),
             "district": district,
