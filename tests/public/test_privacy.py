@@ -53,7 +53,7 @@ def test_api_answers_carry_only_the_documented_fields(public_answers):
             "needed",
             "delivered",
             "waiting_hours",
-        }  # fmt: skip
+        }
         for row in needs["items"]
     )
 
