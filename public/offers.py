@@ -106,7 +106,16 @@ def offers_manage(request: HttpRequest) -> HttpResponse:
         except (DomainError, ValueError) as error:
             messages.error(request, str(getattr(error, "message", error)))
         return redirect("public:offers_manage")
-    waiting = list(Offer.objects.filter(status=OfferStatus.NEW).select_related("item")[:100])
+    # Offers come to the organisations that publish their needs: only their staff read the
+    # offerers' contacts.
+    publishing = [
+        o for o in organisations if getattr(getattr(o, "publication", None), "published", False)
+    ]
+    waiting = (
+        list(Offer.objects.filter(status=OfferStatus.NEW).select_related("item")[:100])
+        if publishing
+        else []
+    )
     needs = selectors.needs_board()
     matched = [
         (offer, [n for n in needs if n.item == offer.item.code and not n.met][:3])
