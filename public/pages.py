@@ -38,13 +38,23 @@ def with_public_language(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapper
 
 
+def _normalise_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # The cache keys on the URL and the headers the page varies on; the browser's
+        # language header is rewritten to the language the page will be in, so every
+        # browser asking for Chinese shares one entry (not one per header spelling).
+        request.META["HTTP_ACCEPT_LANGUAGE"] = public_language(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _vary_on_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # The cache keys on the URL; the browser's language is the other input, so the
-        # key holds the language this page will be in (not the raw header, which varies).
-        request.META["HTTP_ACCEPT_LANGUAGE"] = public_language(request)
         response = view(request, *args, **kwargs)
+        # Set before the cache stores the page, so its key holds the language.
         response["Vary"] = "Accept-Language"
         return response
 
@@ -54,6 +64,6 @@ def _vary_on_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """An anonymous, read-only, cached public page."""
     cached = cache_page(settings.PUBLIC_CACHE_SECONDS, key_prefix="public")(
-        with_public_language(view)
+        _vary_on_language(with_public_language(view))
     )
-    return require_GET(_vary_on_language(cached))
+    return require_GET(_normalise_language(cached))

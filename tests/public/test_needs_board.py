@@ -99,3 +99,11 @@ def test_bounded_queries_whatever_the_history(client, world, worker, unit, organ
         page = client.get(NEEDS).content.decode()
     assert page.count('class="need') >= 35
     assert len(large) == len(small), [q["sql"] for q in large]
+
+
+def test_cache_keeps_each_language_apart(client, world):
+    chinese = client.get(NEEDS, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
+    english = client.get(NEEDS, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").content.decode()
+    again = client.get(NEEDS, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "当前急需" in chinese and "What is needed now" in english
+    assert again == chinese
