@@ -109,6 +109,11 @@ def main() -> list[dict]:
         "INPROCESS_CHECKS_MINUTES": "0",
         "CACHE_URL": args.redis or "locmem://",
     }
+    # DEBUG off serves hashed static names from the manifest, as a deployment does.
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application",

@@ -104,12 +104,21 @@ def donation_accounts(donation: Donation) -> list[PublicAccount]:
     return _with_items(lot_accounts(Lot.objects.filter(donation_line__donation=donation)))
 
 
-def donor_donations(donor: Donor) -> list[Donation]:
+def _donor_donations(donor: Donor) -> QuerySet[Donation]:
+    return Donation.objects.filter(donor=donor, organisation__in=published_organisations())
+
+
+def donor_donations(donor: Donor, limit: int = 30) -> list[Donation]:
+    """The latest donations of the donor to publishing organisations."""
     return list(
-        Donation.objects.filter(donor=donor, organisation__in=published_organisations())
+        _donor_donations(donor)
         .select_related("organisation")
-        .order_by("-received_at", "-pk")[:200]
+        .order_by("-received_at", "-pk")[:limit]
     )
+
+
+def donor_donation_count(donor: Donor) -> int:
+    return _donor_donations(donor).count()
 
 
 # The needs board ---------------------------------------------------------------------------

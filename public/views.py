@@ -20,7 +20,8 @@ from public.pages import public_page
 LIST_KINDS = ("received", "distributed")
 # A phone page stays small when a city's needs run to thousands of lines: the most urgent
 # come first, and the filters narrow the rest.
-BOARD_LINES = 200
+BOARD_LINES = 100
+DONATIONS_LISTED = 30  # the latest; each has its own page
 
 
 def parse_iso_date(text: str) -> dt.date | None:
@@ -78,7 +79,8 @@ def donor_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "name": selectors.donor_public_name(donor),
             "accounts": _account_context(selectors.donor_accounts(donor)),
-            "donations": selectors.donor_donations(donor),
+            "donations": selectors.donor_donations(donor)[:DONATIONS_LISTED],
+            "donation_count": selectors.donor_donation_count(donor),
         },
     )
 

@@ -9,11 +9,12 @@ from inventory import models as inv
 def receive(world: World, site: int, item: int, quantity: int, when: datetime) -> LotStock:
     """A donation line, its lot and its receipt movement."""
     w, rng = world.writer, world.rng
+    donor = rng.choice(world.donor_ids)
     donation = w.add(
         inv.Donation,
         organisation_id=world.site_org[site],
         site_id=site,
-        donor_id=rng.choice(world.donor_ids),
+        donor_id=donor,
         received_at=when.date(),
         reference="",
         note="",
@@ -35,7 +36,7 @@ def receive(world: World, site: int, item: int, quantity: int, when: datetime) -
         inv.Lot,
         item_id=item,
         donation_line_id=line,
-        donor_id=None,
+        donor_id=donor,  # as donation_receive keeps it: the lot's provenance
         batch=f"B{donation}",
         expiry=expiry,
         received_at=when.date(),
