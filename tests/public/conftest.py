@@ -93,3 +93,24 @@ def world(staff, coordinator, organisation, site, unit, worker, item, gloves, ap
         "shipment": shipment,
         "district": district,
     }
+
+
+@pytest.fixture(autouse=True)
+def no_kept_pages():
+    """Each test starts with no public page kept in this process (the shared cache is
+    emptied by tests/conftest.py's `fresh_cache`)."""
+    from public.pages import forget_local_pages
+
+    forget_local_pages()
+    yield
+    forget_local_pages()
+
+
+def forget_pages() -> None:
+    """As when every cached copy of the pages has expired (at most a minute)."""
+    from django.core.cache import cache
+
+    from public.pages import forget_local_pages
+
+    cache.clear()
+    forget_local_pages()

@@ -56,9 +56,9 @@ def test_ranked_by_unmet_need_per_person_met_greyed(client, world, approved, all
 def test_switched_off_organisation_disappears(client, world, staff, organisation):
     publication_set(actor=staff, organisation=organisation, published=False)
     client.get(NEEDS)  # the cached page may stay for up to a minute …
-    from django.core.cache import cache
+    from tests.public.conftest import forget_pages
 
-    cache.clear()  # … after which the board is read again
+    forget_pages()  # … after which the board is read again
     page = client.get(NEEDS).content.decode()
     assert "玉林" not in page
 
@@ -72,6 +72,12 @@ def test_page_is_cached_per_filter(client, world):
         client.get(NEEDS, {"item": "gloves"})
     assert len(other_filter) > 0
     assert again["Cache-Control"] == "max-age=60"
+    from public.pages import forget_local_pages
+
+    forget_local_pages()  # another worker: its own copies are empty, the shared cache is not
+    with CaptureQueriesContext(connection) as shared:
+        elsewhere = client.get(NEEDS, {"item": "n95"})
+    assert len(shared) == 0 and elsewhere.content == again.content
 
 
 def _grow(worker, unit, organisation, times):
@@ -88,12 +94,12 @@ def _grow(worker, unit, organisation, times):
 
 
 def test_bounded_queries_whatever_the_history(client, world, worker, unit, organisation):
-    from django.core.cache import cache
+    from tests.public.conftest import forget_pages
 
     _grow(worker, unit, organisation, 3)
     with CaptureQueriesContext(connection) as small:
         client.get(NEEDS)
-    cache.clear()
+    forget_pages()
     _grow(worker, unit, organisation, 30)
     with CaptureQueriesContext(connection) as large:
         page = client.get(NEEDS).content.decode()
