@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock lock-check run test lint format migrate demo demo-reset worker beat ci bench clean
+.PHONY: install lock lock-check run test lint format migrate demo demo-reset worker beat ci bench bench-public clean
 
 # The locked pins, with PyPI's hashes (`make lock` writes them from pyproject.toml's ranges).
 LOCK_DEV := requirements/dev.txt
@@ -77,6 +77,11 @@ ci:
 # Benchmarks on PostgreSQL (DATABASE_URL, default this machine's server); see bench/README.md.
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m bench.run
+
+# The public pages under a crowd (issue 21; wrk, gunicorn). Drops and remakes the database
+# named in BENCH_PUBLIC_DATABASE_URL; TIER=small|medium|large.
+bench-public:
+	DATABASE_URL=$${BENCH_PUBLIC_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_public} $(PY) -m bench.public --tier $${TIER:-large}
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

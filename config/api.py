@@ -124,6 +124,7 @@ from accounts.api import router as tokens_router  # noqa: E402
 from dashboards.api import router as dashboards_router  # noqa: E402
 from inventory.api import router as inventory_router  # noqa: E402
 from logistics.api import router as distribution_router  # noqa: E402
+from public.api import router as public_router  # noqa: E402  (issue 21)
 from supply_requests.api import router as requests_router  # noqa: E402
 
 for _router in (
@@ -132,5 +133,6 @@ for _router in (
     distribution_router,
     dashboards_router,
     tokens_router,
+    public_router,
 ):
     api.add_router("/", _router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dashboards",
     "imports",
     "notifications",
+    "public",  # issue 21: public accountability
     "demo",
 ]
 
@@ -161,6 +162,15 @@ elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured("CACHE_URL must be locmem:// or redis://host:port/db")
+
+# Public accountability pages and API (issue 21): each page and filter is cached this long
+# (at most a minute: "updated within a minute"); the public API's read rate per address;
+# offers from the public per address.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+if not 0 <= PUBLIC_CACHE_SECONDS <= 60:
+    raise ImproperlyConfigured("PUBLIC_CACHE_SECONDS must be between 0 and 60")
+PUBLIC_API_RATE = _rate("PUBLIC_API_RATE", "600/m")
+PUBLIC_OFFER_RATE = _rate("PUBLIC_OFFER_RATE", "5/h")
 
 # Behind a TLS-terminating proxy (nginx → gunicorn): its X-Forwarded-Proto and the last
 # X-Forwarded-For hop are trusted; otherwise neither header means anything

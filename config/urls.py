@@ -26,4 +26,5 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("offline/", pwa.offline, name="offline"),
+    path("public/", include("public.urls")),  # issue 21: public accountability
 ]

@@ -1,8 +1,9 @@
 """Exports to CSV and XLSX, each scoped to what the user may see.
 
 Tables come from the apps' django-import-export resources (formula-escaped by their base);
-the donor traceability report is built here from ledger balances and movements: for each
-donor, what was given, where it is now, and which served units got how much. CSV is
+the donor traceability report is the balance identity of `logistics.accounting` per donor
+and item (received = in stock + reserved + in transit + delivered + lost or damaged + written
+off + adjusted). CSV is
 streamed row by row (with a BOM, so Excel reads the Chinese); XLSX is written by openpyxl in
 write-only mode.
 """
@@ -12,13 +13,12 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inventory.models import DonationLine, MovementKind, StockBalance, StockMovement
+from inventory.models import Donor, Item, Lot, StockMovement
 from inventory.permissions import User
 from inventory.resources import (
     StockBalanceResource,
@@ -26,13 +26,13 @@ from inventory.resources import (
     escape_formula,
 )
 from inventory.selectors import balances_for, sites_for
+from logistics.accounting import TERMS, lot_accounts
 from logistics.models import ShipmentLine
 from logistics.resources import (
-    HISTORICAL_DISTRIBUTION,
     HistoricalDistributionResource,
     ShipmentLineResource,
 )
-from supply_requests.models import ServedUnit, SupplyRequestLine
+from supply_requests.models import SupplyRequestLine
 from supply_requests.resources import SupplyRequestLineResource
 from supply_requests.selectors import requests_for, units_for
 
@@ -99,59 +99,24 @@ def distributions(user: User):
     return _resource_rows(resource, queryset)
 
 
-_ITEM = ("item__code", "item__name_zh", "item__base_unit")
-
-
-def _trace_row(donor, values, what, *, site="", unit=None, quantity=0) -> tuple:
-    item = tuple(values[name] for name in _ITEM)
-    unit_code, unit_name = (unit.code, unit.name) if unit else ("", "")
-    return (donor or "", *item, what, site, unit_code, unit_name, quantity)
-
-
 def donor_traceability(user: User) -> tuple[list[str], list[list]]:
-    """Per donor and item: given (donation lines at the user's sites), on hand now per site
-    (balances by lot donor), sent per served unit (shipment dispatches) and distributed
-    before the tracker (historical distributions)."""
-    sites = sites_for(user)
-    given, on_hand = _("given"), _("on hand")
-    sent, earlier = _("sent"), _("distributed before the tracker")
-    rows = [
-        _trace_row(r["donation__donor__name"], r, given, quantity=r["total"])
-        for r in DonationLine.objects.filter(donation__site__in=sites)
-        .values("donation__donor__name", *_ITEM)
-        .annotate(total=Sum("quantity"))
-    ]
-    rows += [
-        _trace_row(r["lot__donor__name"], r, on_hand, site=r["site__code"], quantity=r["total"])
-        for r in StockBalance.objects.filter(site__in=sites, on_hand__gt=0)
-        .values("lot__donor__name", *_ITEM, "site__code")
-        .annotate(total=Sum("on_hand"))
-    ]
-    unit_of_line = ShipmentLine.objects.filter(pk=OuterRef("document_id")).values(
-        "shipment__served_unit_id"
-    )
-    dispatched = StockMovement.objects.filter(site__in=sites, kind=MovementKind.DISPATCH)
-    shipped = (
-        dispatched.filter(document_type="shipment_line")
-        .annotate(unit_id=Subquery(unit_of_line))
-        .values("lot__donor__name", *_ITEM, "unit_id")
-        .annotate(total=Sum("quantity"))
-    )
-    historical = (
-        dispatched.filter(document_type=HISTORICAL_DISTRIBUTION)
-        .values("lot__donor__name", *_ITEM, unit_id=F("document_id"))
-        .annotate(total=Sum("quantity"))
-    )
-    outbound = [(sent, r) for r in shipped] + [(earlier, r) for r in historical]
-    units = ServedUnit.objects.in_bulk({r["unit_id"] for _what, r in outbound})
-    rows += [
-        _trace_row(
-            r["lot__donor__name"], r, what, unit=units.get(r["unit_id"]), quantity=-r["total"]
-        )
-        for what, r in outbound
-    ]
-    order = {given: 0, on_hand: 1, sent: 2, earlier: 3}
-    rows.sort(key=lambda r: (r[0], r[1], order[r[4]], r[5], r[6]))
+    """Per donor and item of the lots received at the user's sites, the balance identity
+    (`logistics.accounting`, the same selector as the public donor pages): one row per term,
+    and the rows after "received" add up to it — wherever the goods went since."""
+    lots = Lot.objects.filter(donation_line__donation__site__in=sites_for(user))
+    accounts = lot_accounts(lots)
+    donors = Donor.objects.in_bulk({a.donor_id for a in accounts} - {None})
+    items = Item.objects.in_bulk({a.item_id for a in accounts})
+    rows = []
+    for account in accounts:
+        donor, item = donors.get(account.donor_id), items[account.item_id]
+        for term, label in TERMS.items():
+            quantity = getattr(account, term)
+            if quantity or term == "received":
+                name = donor.name if donor else ""
+                row = [name, item.code, item.name_zh, item.base_unit, str(label)]
+                rows.append([*row, "", "", "", quantity])
+    rows.sort(key=lambda r: (r[0], r[1]))  # stable: the terms keep their order
     headers = ["donor", "item", "item_name", "base_unit", "what", "site", "served_unit"]
     headers += ["served_unit_name", "quantity"]
     return headers, [[escape_formula(value) for value in row] for row in rows]

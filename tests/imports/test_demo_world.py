@@ -79,7 +79,7 @@ def test_the_staff_page_imports_a_real_sheet(demo, client):
         .decode("utf-8-sig")
         .splitlines()
     ]
-    assert any(row[0] == "成都市红十字会" and row[4] == "given" for row in rows)
+    assert any(row[0] == "成都市红十字会" and row[4] == "received" for row in rows)
 
 
 def test_the_commands_import_distributions_and_requests(demo, tmp_path):
