@@ -4,6 +4,7 @@ Every one is wrapped in `once`: a form's one-time token makes its POST happen on
 from django.urls import path
 
 from accounts.page_once import once
+from households import views as household_views
 from inventory import stock_pages
 from inventory import views as donation_views
 from logistics.pages import distribution, requests, stock
@@ -70,4 +71,8 @@ urlpatterns = [
         once(donation_views.donation_line_correct_view),
         name="donation_line_correct",
     ),
+    # Issue 20: the household register (community workers).
+    path("households/", once(household_views.household_list), name="households"),
+    path("households/new/", once(household_views.household_new), name="household_new"),
+    path("households/<int:pk>/edit/", once(household_views.household_edit), name="household_edit"),
 ]

@@ -1,0 +1,84 @@
+"""The household register over HTTP: register, list (the community's own workers only),
+counts by category (anyone who may see the unit), handovers."""
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Header, Query, Router
+from ninja.decorators import decorate_view
+from ninja.responses import Status
+
+from accounts.api_support import idempotent
+from core.api import Id, responses
+from households import schemas
+from households.models import Household
+from households.selectors import household_summary, households_personal
+from households.services import HouseholdInput, household_register
+from supply_requests.roles import descendant_ids
+from supply_requests.selectors import units_for
+
+router = Router(tags=["households"])
+
+
+def household_out(household: Household) -> dict:
+    return {
+        "id": household.pk,
+        "served_unit": household.served_unit_id,
+        "contact_name": household.contact_name,
+        "phone": household.phone,
+        "building": household.building,
+        "unit": household.unit_no,
+        "room": household.room,
+        "members": household.members,
+        "categories": sorted(c.category for c in household.categories.all()),
+        "isolation_from": household.isolation_from,
+        "isolation_until": household.isolation_until,
+        "notes": household.notes,
+        "flagged_elsewhere": bool(household.flags.all()),
+        "erased": household.erased_at is not None,
+    }
+
+
+@router.post("/households", response=responses({201: schemas.HouseholdCreated}))
+@decorate_view(idempotent)
+def create_household(
+    request: HttpRequest,
+    payload: schemas.HouseholdIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Register a household of your community; the same phone or address there is a 409
+    naming the household that has it."""
+    unit = get_object_or_404(units_for(request.auth), pk=payload.served_unit)
+    household = household_register(
+        actor=request.auth,
+        served_unit=unit,
+        data=HouseholdInput(
+            contact_name=payload.contact_name,
+            phone=payload.phone,
+            building=payload.building or payload.address,
+            unit_no=payload.unit,
+            room=payload.room,
+            members=payload.members,
+            categories=tuple(payload.categories),
+            isolation_from=payload.isolation_from,
+            isolation_until=payload.isolation_until,
+            notes=payload.notes,
+            consent=payload.consent,
+        ),
+    )
+    return Status(201, {"id": household.pk, "flagged_elsewhere": household.flags.exists()})
+
+
+@router.get("/households/summary", response=responses({200: schemas.SummaryOut}))
+def households_summary(request: HttpRequest, served_unit: Id = Query(...)):
+    """Counts by category for anyone who may see the unit (and the units below it)."""
+    unit = get_object_or_404(units_for(request.auth), pk=served_unit)
+    return household_summary(unit_ids=descendant_ids({unit.pk})).as_dict()
+
+
+@router.get("/households", response=responses({200: list[schemas.HouseholdOut]}))
+def list_households(request: HttpRequest, served_unit: Id = Query(...)):
+    """The unit's households with personal fields: its own workers only (403 otherwise)."""
+    unit = get_object_or_404(units_for(request.auth), pk=served_unit)
+    return [
+        household_out(h) for h in households_personal(user=request.auth, unit=unit, purpose="api")
+    ]
