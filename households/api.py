@@ -8,12 +8,14 @@ from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from accounts.api_support import idempotent
-from core.api import Id, responses
+from core.api import Id, get_visible, responses
 from households import schemas
 from households.models import Household
 from households.selectors import household_summary, households_personal
 from households.services import HouseholdInput, household_register
-from supply_requests.roles import descendant_ids
+from households.services.handovers import household_handover
+from inventory.api import items_by_code
+from supply_requests.roles import descendant_ids, roles_for
 from supply_requests.selectors import units_for
 
 router = Router(tags=["households"])
@@ -82,3 +84,33 @@ def list_households(request: HttpRequest, served_unit: Id = Query(...)):
     return [
         household_out(h) for h in households_personal(user=request.auth, unit=unit, purpose="api")
     ]
+
+
+@router.post("/households/{household_id}/handovers", response=responses({201: schemas.HandoverOut}))
+@decorate_view(idempotent)
+def create_handover(
+    request: HttpRequest,
+    household_id: Id,
+    payload: schemas.HandoverIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Hand goods from the community's stock to one of its households; an entitled item
+    again inside its period is a 409 naming the date of the last handover."""
+    household = get_visible(
+        Household.objects.filter(served_unit_id__in=roles_for(request.auth).worker_unit_ids),
+        household_id,
+    )
+    item = items_by_code({payload.item})[payload.item]
+    handover = household_handover(
+        actor=request.auth, household=household, item=item, quantity=payload.quantity
+    )
+    return Status(
+        201,
+        {
+            "id": handover.pk,
+            "household": household.pk,
+            "item": item.code,
+            "quantity": handover.quantity,
+            "handed_over_at": handover.handed_over_at,
+        },
+    )

@@ -404,6 +404,12 @@ class MovementKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Adjustment")
     WRITE_OFF = "write_off", _("Write-off")
     RETURN = "return", _("Return")
+    # Issue 20, the last mile: delivered goods arriving in a community's own stock point,
+    # handed over to a household, and family kits assembled from (or taken back into) parts.
+    COMMUNITY_RECEIPT = "community_receipt", _("Received by the community")
+    HANDOVER = "handover", _("Handed over to a household")
+    KIT_ASSEMBLY = "kit_assembly", _("Kit assembly")
+    KIT_DISASSEMBLY = "kit_disassembly", _("Kit disassembly")
 
 
 class StockMovement(models.Model):
@@ -456,6 +462,12 @@ class StockMovement(models.Model):
                 condition=~Q(kind__in=["dispatch", "transfer_out", "write_off"])
                 | Q(quantity__lt=0),
                 name="movement_outbound_negative",
+            ),
+            # Issue 20: the last mile's kinds (kit movements go both ways: parts out, kit in).
+            models.CheckConstraint(
+                condition=(~Q(kind="community_receipt") | Q(quantity__gt=0))
+                & (~Q(kind="handover") | Q(quantity__lt=0)),
+                name="movement_last_mile_signs",
             ),
         ]
 

@@ -84,3 +84,26 @@ def api():
 
 # What must never reach anyone outside the community.
 PERSONAL = ("张阿姨", PHONE, "401", "胰岛素", "3栋")
+
+
+@pytest.fixture
+def delivered(planned, coordinator, worker):
+    """100 masks delivered to the community (40 damaged on the way): 60 in its stock point."""
+    from logistics.models import DiscrepancyReason
+    from logistics.services import Receipt, shipment_deliver, shipment_dispatch
+
+    _request, shipment = planned
+    shipment = shipment_dispatch(actor=coordinator, shipment=shipment)
+    line = shipment.lines.get()
+    return shipment_deliver(
+        actor=worker,
+        shipment=shipment,
+        receipts={line.pk: Receipt(60, reason=DiscrepancyReason.DAMAGED)},
+    )
+
+
+@pytest.fixture
+def weekly(item):
+    from households.models import Entitlement
+
+    return Entitlement.objects.create(item=item, period_days=7)
