@@ -216,3 +216,125 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.household_id} {self.item_id} ×{self.quantity}"
+
+
+# --- Door-to-door rounds -------------------------------------------------------------------
+
+
+class Volunteer(models.Model):
+    """A volunteer of a community: sees only her own open rounds (addresses, names, masked
+    phones of those doors), records what happened at each door. Not a community worker."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteering"
+    )
+    served_unit = models.ForeignKey(ServedUnit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "served_unit"], name="volunteer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.served_unit}"
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Round(models.Model):
+    """A volunteer's door-to-door round: households and what each gets from the
+    community's stock, put aside (reserved) when planned, released when closed."""
+
+    served_unit = models.ForeignKey(ServedUnit, on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rounds"
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["volunteer", "status"], name="round_volunteer_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Not visited yet")
+    HANDED_OVER = "handed_over", _("Handed over")
+    LEFT_AT_DOOR = "left_at_door", _("Left at the door (contactless)")
+    NOT_HOME = "not_home", _("Not at home")
+    REFUSED = "refused", _("Refused")
+
+
+DELIVERED_OUTCOMES = frozenset({Outcome.HANDED_OVER, Outcome.LEFT_AT_DOOR})
+
+
+class RoundStop(models.Model):
+    """One door of a round: what the household gets, and what happened there."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="stops")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("inventory.Item", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    position = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    handover = models.OneToOneField(
+        Handover, on_delete=models.PROTECT, null=True, blank=True, related_name="stop"
+    )
+
+    class Meta:
+        ordering = ["round_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "household", "item"], name="roundstop_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="roundstop_quantity_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.position}"
+
+
+class RoundReservation(models.Model):
+    """What a round put aside of one lot at the stock point, and how much of it has been
+    handed over; the rest is released when the round closes."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reservations")
+    lot = models.ForeignKey("inventory.Lot", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    used = models.PositiveIntegerField(default=0)
+    released = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "lot"], name="roundreservation_unique"),
+            models.CheckConstraint(
+                condition=Q(used__lte=F("quantity") - F("released")),
+                name="roundreservation_within",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.lot_id} ×{self.quantity}"

@@ -9,13 +9,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from households.access import reads_log, require_personal_access
-from households.models import Category, Handover, Household, HouseholdCategory
+from households.access import can_read_personal, reads_log, require_personal_access
+from households.crypto import mask_phone
+from households.models import (
+    Category,
+    Handover,
+    Household,
+    HouseholdCategory,
+    Round,
+    RoundStatus,
+)
 from inventory.permissions import User
 from supply_requests.models import ServedUnit
+from supply_requests.roles import roles_for
 
 
 def households_personal(*, user: User, unit: ServedUnit, purpose: str) -> list[Household]:
@@ -102,3 +111,71 @@ def households_reached(
     ids = list(households.values_list("served_unit_id", flat=True).distinct())
     since = since or datetime(2000, 1, 1, tzinfo=timezone.get_current_timezone())
     return {"registered": registered, "reached": _reached_since(ids, since) if ids else 0}
+
+
+# --- Rounds --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Door:
+    """One door of a round as its reader may see it (a volunteer: phone masked)."""
+
+    stop_id: int
+    position: int
+    household_id: int
+    address: str
+    contact_name: str
+    phone: str
+    members: int
+    item: str
+    quantity: int
+    outcome: str
+    outcome_label: str
+    outcome_at: datetime | None
+
+
+def rounds_open_for(user: User) -> QuerySet[Round]:
+    """The open rounds a volunteer (or worker) walks: her own."""
+    return Round.objects.filter(volunteer_id=user.pk, status=RoundStatus.OPEN).select_related(
+        "served_unit"
+    )
+
+
+def rounds_visible(user: User) -> QuerySet[Round]:
+    """Rounds of the communities the user works for, and her own rounds as a volunteer."""
+    return Round.objects.filter(
+        Q(served_unit_id__in=roles_for(user).worker_unit_ids) | Q(volunteer_id=user.pk)
+    ).select_related("served_unit", "volunteer")
+
+
+def round_doors(*, user: User, round_: Round) -> list[Door]:
+    """The door list: workers of the community read it in full; the round's volunteer
+    reads it while the round is open, phone masked. Every door read is logged."""
+    worker = can_read_personal(user, round_.served_unit)
+    round_.refresh_from_db(fields=["status"])
+    if not worker and not (user.pk == round_.volunteer_id and round_.status == RoundStatus.OPEN):
+        require_personal_access(user, round_.served_unit, purpose="round")
+    stops = list(round_.stops.select_related("household", "item").order_by("position", "pk"))
+    reads_log(
+        user=user,
+        unit=round_.served_unit,
+        households=[s.household for s in stops],
+        purpose="round",
+    )
+    return [
+        Door(
+            stop_id=s.pk,
+            position=s.position,
+            household_id=s.household_id,
+            address=s.household.address,
+            contact_name=s.household.contact_name,
+            phone=s.household.phone if worker else mask_phone(s.household.phone),
+            members=s.household.members,
+            item=s.item.name_zh,
+            quantity=s.quantity,
+            outcome=s.outcome,
+            outcome_label=s.get_outcome_display(),
+            outcome_at=s.outcome_at,
+        )
+        for s in stops
+    ]

@@ -107,3 +107,44 @@ def weekly(item):
     from households.models import Entitlement
 
     return Entitlement.objects.create(item=item, period_days=7)
+
+
+@pytest.fixture
+def volunteer(unit):
+    from households.models import Volunteer
+
+    user = UserFactory(username="volunteer")
+    Volunteer.objects.create(user=user, served_unit=unit)
+    return user
+
+
+@pytest.fixture
+def idle_volunteer(unit):
+    """A volunteer of the community with no round."""
+    from households.models import Volunteer
+
+    user = UserFactory(username="idle-volunteer")
+    Volunteer.objects.create(user=user, served_unit=unit)
+    return user
+
+
+@pytest.fixture
+def two_doors(register):
+    """Two households, registered out of door order (12栋 before 3栋)."""
+    far = register("13900000012", building="12栋", unit_no="1单元", room="101")
+    near = register()
+    return near, far
+
+
+@pytest.fixture
+def planned_round(delivered, two_doors, worker, volunteer, unit, item):
+    from households.services.rounds import round_plan
+
+    return round_plan(
+        actor=worker,
+        served_unit=unit,
+        volunteer=volunteer,
+        item=item,
+        quantity=5,
+        households=list(two_doors),
+    )
