@@ -1,19 +1,28 @@
 """The household register over HTTP: register, list (the community's own workers only),
 counts by category (anyone who may see the unit), handovers."""
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from accounts.api_support import idempotent
 from core.api import Id, get_visible, responses
+from core.exceptions import ValidationFailed
 from households import schemas
-from households.models import Household
-from households.selectors import household_summary, households_personal
+from households.models import Household, Round, RoundStop
+from households.selectors import (
+    household_summary,
+    households_personal,
+    round_doors,
+    rounds_visible,
+)
 from households.services import HouseholdInput, household_register
 from households.services.handovers import household_handover
+from households.services.rounds import round_close, round_plan, round_record_outcome
 from inventory.api import items_by_code
 from supply_requests.roles import descendant_ids, roles_for
 from supply_requests.selectors import units_for
@@ -114,3 +123,67 @@ def create_handover(
             "handed_over_at": handover.handed_over_at,
         },
     )
+
+
+def round_out(request: HttpRequest, round_: Round) -> dict:
+    return {
+        "id": round_.pk,
+        "served_unit": round_.served_unit_id,
+        "volunteer": round_.volunteer_id,
+        "status": round_.status,
+        "doors": [vars(door) for door in round_doors(user=request.auth, round_=round_)],
+    }
+
+
+@router.post("/rounds", response=responses({201: schemas.RoundOut}))
+@decorate_view(idempotent)
+def create_round(
+    request: HttpRequest,
+    payload: schemas.RoundIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Plan a door-to-door round for a volunteer of your community: every household gets
+    `quantity` of `item`, reserved now at the community's stock point."""
+    unit = get_object_or_404(units_for(request.auth), pk=payload.served_unit)
+    volunteer = get_user_model().objects.filter(pk=payload.volunteer, is_active=True).first()
+    if volunteer is None:
+        raise ValidationFailed(_("Unknown volunteer."))
+    item = items_by_code({payload.item})[payload.item]
+    households = list(Household.objects.filter(pk__in=payload.households))
+    if len(households) != len(set(payload.households)):
+        raise ValidationFailed(_("Some of these households are not registered here."))
+    planned = round_plan(
+        actor=request.auth,
+        served_unit=unit,
+        volunteer=volunteer,
+        item=item,
+        quantity=payload.quantity,
+        households=households,
+    )
+    return Status(201, round_out(request, planned))
+
+
+@router.get("/rounds/{round_id}", response=responses({200: schemas.RoundOut}))
+def get_round(request: HttpRequest, round_id: Id):
+    """The door list: in full for the community's workers, phones masked for the volunteer
+    (while the round is open)."""
+    return round_out(request, get_visible(rounds_visible(request.auth), round_id))
+
+
+@router.post(
+    "/rounds/{round_id}/stops/{stop_id}/outcome", response=responses({200: schemas.RoundOut})
+)
+def record_outcome(request: HttpRequest, round_id: Id, stop_id: Id, payload: schemas.OutcomeIn):
+    """What happened at one door; handed over and left at the door post the handover."""
+    round_ = get_visible(rounds_visible(request.auth), round_id)
+    stop = get_visible(RoundStop.objects.filter(round=round_), stop_id)
+    round_record_outcome(actor=request.auth, stop=stop, outcome=payload.outcome)
+    return round_out(request, round_)
+
+
+@router.post("/rounds/{round_id}/close", response=responses({200: schemas.RoundOut}))
+def close_round(request: HttpRequest, round_id: Id):
+    """Close the round: what was not handed over returns to the community's stock."""
+    round_ = get_visible(rounds_visible(request.auth), round_id)
+    round_ = round_close(actor=request.auth, round_=round_)
+    return round_out(request, round_)

@@ -66,3 +66,39 @@ class HandoverOut(Schema):
     item: str
     quantity: int
     handed_over_at: datetime
+
+
+class RoundIn(Schema):
+    served_unit: Id
+    volunteer: Id
+    item: str = Field(..., min_length=1, max_length=40)
+    quantity: int = Field(1, ge=1, le=1000)
+    households: list[Id] = Field(..., min_length=1, max_length=500)
+
+
+class DoorOut(Schema):
+    stop_id: int
+    position: int
+    household_id: int
+    address: str
+    contact_name: str
+    phone: str
+    members: int
+    item: str
+    quantity: int
+    outcome: str
+    outcome_at: datetime | None
+
+
+class RoundOut(Schema):
+    id: int
+    served_unit: int
+    volunteer: int
+    status: str
+    doors: list[DoorOut]
+
+
+class OutcomeIn(Schema):
+    outcome: str = Field(
+        ..., description="handed_over, left_at_door, not_home or refused", max_length=20
+    )

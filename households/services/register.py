@@ -18,6 +18,7 @@ from households import crypto
 from households.access import require_personal_access
 from households.models import Category, DuplicateFlag, Household, HouseholdCategory
 from inventory.permissions import User
+from logistics.services.community_stock import community_stock_point
 from supply_requests.models import ServedUnit, ServedUnitKind
 
 REGISTER_KINDS = frozenset({ServedUnitKind.COMMUNITY, ServedUnitKind.VILLAGE})
@@ -148,6 +149,8 @@ def household_register(*, actor: User, served_unit: ServedUnit, data: HouseholdI
     if served_unit.kind not in REGISTER_KINDS:
         raise ValidationFailed(_("Households are registered in a community or a village."))
     data = _checked(data)
+    # A community keeping a register has its own stock point: its deliveries go on there.
+    community_stock_point(served_unit)
     household = Household(served_unit=served_unit, created_by=actor)
     return _save(household, data, actor=actor, exclude=None)
 

@@ -7,9 +7,13 @@ shipping site's. Only the last-mile services (handovers, rounds, kits at a stock
 lock a stock point's balances, and they never lock an organisation site's as well, so this
 adds no crosswise wait.
 
-Existing data: deliveries confirmed before this existed made no community stock (those goods
-were handed out outside the tracker); a stock point is made at a unit's first delivery after
-the upgrade and starts empty.
+A community has a stock point from the moment it keeps a household register (its first
+registered household makes it, `community_stock_point`); from then on its deliveries arrive
+there. A unit without one is delivered to as before: the goods leave the ledger at dispatch.
+
+Existing data: nothing is migrated. Deliveries confirmed before a community's register
+existed made no community stock (those goods were handed out outside the tracker), so a
+stock point starts empty and fills from the next delivery on.
 """
 
 from datetime import datetime
@@ -20,15 +24,13 @@ from django.utils.translation import gettext as _
 from inventory.models import MovementKind, Organisation, Site
 from inventory.services.ledger import MovementSource, lock_balances, post_movement
 from logistics.models import CommunityStockPoint, Shipment
-from supply_requests.models import ServedUnit, ServedUnitKind
-
-# Units whose deliveries go on into a stock point of their own (they register households).
-STOCKED_KINDS = frozenset({ServedUnitKind.COMMUNITY, ServedUnitKind.VILLAGE})
+from supply_requests.models import ServedUnit
 
 
 def community_stock_point(unit: ServedUnit) -> CommunityStockPoint:
-    """The unit's stock point, made on first use: a site of an organisation of its own
-    (no members), so no organisation's stock pages, plans or allocations see it."""
+    """The unit's stock point, made when it starts its household register: a site of an
+    organisation of its own (no members), so no organisation's stock pages, plans or
+    allocations see it."""
     point = CommunityStockPoint.objects.filter(served_unit=unit).select_related("site").first()
     if point is not None:
         return point
@@ -53,13 +55,14 @@ def community_stock_receive(
     *, actor: AbstractBaseUser, shipment: Shipment, occurred_at: datetime | None = None
 ) -> int:
     """Post what arrived (each line's `quantity_received`, same lot) into the receiving
-    community's stock point; returns the quantity posted. Other units: nothing."""
-    if shipment.served_unit.kind not in STOCKED_KINDS:
+    community's stock point; returns the quantity posted. A unit without one: nothing."""
+    point = CommunityStockPoint.objects.filter(served_unit_id=shipment.served_unit_id).first()
+    if point is None:
         return 0
     lines = [line for line in shipment.lines.order_by("pk") if line.quantity_received]
     if not lines:
         return 0
-    site = community_stock_point(shipment.served_unit).site
+    site = point.site
     balances = lock_balances([(site.pk, line.lot_id) for line in lines], create=True)
     for line in lines:
         post_movement(

@@ -91,8 +91,11 @@ def delivered(planned, coordinator, worker):
     """100 masks delivered to the community (40 damaged on the way): 60 in its stock point."""
     from logistics.models import DiscrepancyReason
     from logistics.services import Receipt, shipment_deliver, shipment_dispatch
+    from logistics.services.community_stock import community_stock_point
 
     _request, shipment = planned
+    # The community keeps a register (its first household makes the point).
+    community_stock_point(shipment.served_unit)
     shipment = shipment_dispatch(actor=coordinator, shipment=shipment)
     line = shipment.lines.get()
     return shipment_deliver(

@@ -32,9 +32,17 @@ def test_stock_point_is_no_organisations_site(delivered, unit, staff, coordinato
         assert point.site not in sites_for(user)
 
 
-def test_a_second_delivery_uses_the_same_point(delivered, unit):
-    from tests.factories import ServedUnitFactory
+def test_the_first_household_makes_the_stock_point(register, unit, sibling):
+    assert not CommunityStockPoint.objects.exists()
+    register()
+    register("13900000000", room="402")
+    assert list(CommunityStockPoint.objects.values_list("served_unit", flat=True)) == [unit.pk]
 
-    assert CommunityStockPoint.objects.count() == 1
-    street = ServedUnitFactory(kind="street")
-    assert not CommunityStockPoint.objects.filter(served_unit=street).exists()
+
+def test_a_unit_without_a_register_is_delivered_to_as_before(planned, coordinator, worker, site):
+    from logistics.services import shipment_deliver, shipment_dispatch
+
+    _request, shipment = planned
+    shipment_deliver(actor=worker, shipment=shipment_dispatch(actor=coordinator, shipment=shipment))
+    assert not CommunityStockPoint.objects.exists()
+    assert set(StockMovement.objects.values_list("kind", flat=True)) == {"receipt", "dispatch"}

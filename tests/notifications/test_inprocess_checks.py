@@ -21,6 +21,7 @@ ALL = [
     "waiting_requests",
     "pending_emails",
     "import_sweep",
+    "household_erasure",  # issue 20, hourly (like near expiry)
 ]
 
 
