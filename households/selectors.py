@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from households.access import can_read_personal, reads_log, require_personal_access
 from households.crypto import mask_phone
 from households.models import (
+    VULNERABLE,
     Category,
     Handover,
     Household,
@@ -179,3 +180,70 @@ def round_doors(*, user: User, round_: Round) -> list[Door]:
         )
         for s in stops
     ]
+
+
+# --- What coordinators see: counts per community, no person ---------------------------------
+
+
+@dataclass(frozen=True)
+class CommunityReach:
+    unit_id: int
+    households: int
+    members: int
+    by_category: dict[str, int]
+    vulnerable: int
+    reached_last_7_days: int
+    vulnerable_unreached: int
+    # Days since the household waiting longest got anything (since registration if never).
+    longest_wait_days: int
+
+
+def community_reach(
+    *, unit_ids: Iterable[int], now: datetime | None = None
+) -> list[CommunityReach]:
+    """Per community with a register: households by category, reached in the last 7 days,
+    vulnerable households not reached, and the longest wait since a last handover. Two
+    queries whatever the number of households; no id, name or address leaves."""
+    now = now or timezone.now()
+    week_ago = now - timedelta(days=7)
+    unit_ids = list(unit_ids)
+    rows = list(
+        Household.objects.filter(served_unit_id__in=unit_ids)
+        .annotate(last=Max("handovers__handed_over_at"))
+        .values_list("pk", "served_unit_id", "members", "created_at", "last")
+    )
+    categories: dict[int, set[str]] = {}
+    for household_id, category in HouseholdCategory.objects.filter(
+        household__served_unit_id__in=unit_ids
+    ).values_list("household_id", "category"):
+        categories.setdefault(household_id, set()).add(category)
+    per_unit: dict[int, list] = {}
+    for row in rows:
+        per_unit.setdefault(row[1], []).append(row)
+    reach = []
+    for unit_id, unit_rows in per_unit.items():
+        by_category = Counter(dict.fromkeys(Category.values, 0))
+        vulnerable = reached = unreached = 0
+        longest = 0
+        for household_id, _unit, _members, created_at, last in unit_rows:
+            cats = categories.get(household_id, set())
+            by_category.update(cats)
+            is_reached = last is not None and last >= week_ago
+            reached += is_reached
+            if cats & VULNERABLE:
+                vulnerable += 1
+                unreached += not is_reached
+            longest = max(longest, (now - (last or created_at)).days)
+        reach.append(
+            CommunityReach(
+                unit_id=unit_id,
+                households=len(unit_rows),
+                members=sum(r[2] for r in unit_rows),
+                by_category=dict(by_category),
+                vulnerable=vulnerable,
+                reached_last_7_days=reached,
+                vulnerable_unreached=unreached,
+                longest_wait_days=longest,
+            )
+        )
+    return sorted(reach, key=lambda r: (-r.vulnerable_unreached, -r.longest_wait_days, r.unit_id))
