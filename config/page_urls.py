@@ -6,7 +6,7 @@ from django.urls import path
 from accounts.page_once import once
 from households import round_views
 from households import views as household_views
-from inventory import stock_pages
+from inventory import kit_pages, stock_pages
 from inventory import views as donation_views
 from logistics.pages import distribution, requests, stock
 from supply_requests import views as request_views
@@ -81,6 +81,7 @@ urlpatterns = [
         once(round_views.household_handover_view),
         name="household_handover",
     ),
+    path("stock/kits/assemble/", once(kit_pages.kit_assemble_view), name="kit_assemble"),
     path("rounds/", once(round_views.round_list), name="rounds"),
     path("rounds/new/", once(round_views.round_new), name="round_new"),
     path("rounds/<int:pk>/", once(round_views.round_detail), name="round"),

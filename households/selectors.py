@@ -23,6 +23,7 @@ from households.models import (
     Round,
     RoundStatus,
 )
+from inventory.models import MovementKind, StockMovement
 from inventory.permissions import User
 from supply_requests.models import ServedUnit
 from supply_requests.roles import roles_for
@@ -247,3 +248,23 @@ def community_reach(
             )
         )
     return sorted(reach, key=lambda r: (-r.vulnerable_unreached, -r.longest_wait_days, r.unit_id))
+
+
+def households_reached_by_lot(lot_ids: Iterable[int]) -> dict[int, int]:
+    """How many households each donor's lot reached (through handovers posted out of a
+    community's stock, kits included via their own lot) — a number per lot, no person."""
+    handover_ids = StockMovement.objects.filter(
+        lot_id__in=list(lot_ids),
+        kind=MovementKind.HANDOVER,
+        document_type="household_handover",
+    ).values("lot_id", "document_id")
+    households: dict[int, set[int]] = {}
+    pairs = list(handover_ids)
+    by_handover = dict(
+        Handover.objects.filter(pk__in={p["document_id"] for p in pairs}).values_list(
+            "pk", "household_id"
+        )
+    )
+    for pair in pairs:
+        households.setdefault(pair["lot_id"], set()).add(by_handover[pair["document_id"]])
+    return {lot_id: len(ids) for lot_id, ids in households.items()}

@@ -91,3 +91,15 @@ def test_api_handover_201_then_409(api, delivered, household, worker, coordinato
     assert timezone.localdate().isoformat() in again.json()["detail"]
     assert api(coordinator).post(url, {"item": item.code}).status_code == 404
     assert api(worker).post(url, {"item": "nope"}).status_code == 422
+
+
+def test_the_donors_lot_is_followed_to_the_households_it_reached(delivered, register, worker, item):
+    from households.selectors import households_reached_by_lot
+
+    lot_id = delivered.lines.get().lot_id
+    first = register()
+    second = register("13900000000", room="402")
+    household_handover(actor=worker, household=first, item=item, quantity=1)
+    household_handover(actor=worker, household=first, item=item, quantity=1)
+    household_handover(actor=worker, household=second, item=item, quantity=3)
+    assert households_reached_by_lot([lot_id]) == {lot_id: 2}
