@@ -15,6 +15,9 @@ def household_reach_figure(rows: list[UnitReach]) -> dict:
     in the last 7 days (green), per community."""
     shown = rows[:TOP]
     names = [row.unit.label for row in shown][::-1]
+    top = max(
+        [max(row.reach.vulnerable_unreached, row.reach.reached_last_7_days) for row in shown] or [0]
+    )
     title = _("Vulnerable households not reached in 7 days")
     return {
         "data": [
@@ -42,11 +45,16 @@ def household_reach_figure(rows: list[UnitReach]) -> dict:
             "barmode": "group",
             "height": 160 + 40 * len(shown),
             "font": {"family": FONT, "size": 12},
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
+            "margin": {"l": 10, "r": 10, "t": 90, "b": 50},
             "template": "plotly_white",
             "yaxis": {"automargin": True},
-            "xaxis": {"title": {"text": _("Households")}, "rangemode": "tozero"},
-            "legend": {"orientation": "h", "y": -0.15},
+            # Whole households: no 0.2-household ticks on a small community's bars.
+            "xaxis": {
+                "title": {"text": _("Households")},
+                "rangemode": "tozero",
+                **({"dtick": 1} if top <= 10 else {}),
+            },
+            "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
             "annotations": [] if shown else [_none_yet()],
         },
     }

@@ -19,6 +19,7 @@ from core.exceptions import DomainError
 from demo.world.catalogue import load_catalogue
 from demo.world.clock import as_of_of, clock_for, told_on
 from demo.world.directory import load_directory
+from demo.world.last_mile import load_last_mile
 from demo.world.donations import DONATIONS
 from demo.world.organisations import CHENGDU_CENTRE, load_donors, load_organisations
 from demo.world.requests import load_requests
@@ -229,4 +230,5 @@ def _load() -> DemoReport:
         # shipments of 2–4 February had left its shelves by then.
         count_stock(actor=staff, sites=sites)
         set_thresholds(actor=staff, sites=sites, items=items)
+        load_last_mile(items=items, units=units)  # issue 20: the family kit, a volunteer
     return DemoReport(before=before, after=_row_counts())
