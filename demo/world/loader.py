@@ -19,8 +19,8 @@ from core.exceptions import DomainError
 from demo.world.catalogue import load_catalogue
 from demo.world.clock import as_of_of, clock_for, told_on
 from demo.world.directory import load_directory
-from demo.world.last_mile import load_last_mile
 from demo.world.donations import DONATIONS
+from demo.world.last_mile import load_last_mile
 from demo.world.organisations import CHENGDU_CENTRE, load_donors, load_organisations
 from demo.world.requests import load_requests
 from demo.world.stock import (
