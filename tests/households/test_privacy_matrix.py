@@ -156,3 +156,23 @@ def test_dashboards_and_exports_show_no_person(client, coordinator, admin, house
             response = client.get(url)
             assert response.status_code == 200
             assert_no_personal(response.content.decode())
+
+
+def test_exports_show_no_person(
+    client, coordinator, staff, admin, delivered, register, worker, item
+):
+    from households.services.handovers import household_handover
+    from imports.exports import EXPORTS
+
+    household = register()
+    household_handover(actor=worker, household=household, item=item, quantity=1)
+    for user in (coordinator, staff, admin):
+        client.force_login(user)
+        for name in EXPORTS:
+            response = client.get(reverse("imports:export", args=[name, "csv"]))
+            assert response.status_code == 200, name
+            assert_no_personal(
+                b"".join(response.streaming_content).decode("utf-8-sig")
+                if response.streaming
+                else response.content.decode("utf-8-sig")
+            )
