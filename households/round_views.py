@@ -26,7 +26,7 @@ from households.selectors import (
 )
 from households.services.handovers import household_handover
 from households.services.rounds import round_close, round_plan, round_record_outcome
-from households.views import _own_communities
+from households.views import own_communities
 from inventory.models import Item, StockBalance
 from logistics.models import CommunityStockPoint
 
@@ -61,7 +61,7 @@ class HandoverForm(forms.Form):
 
 @login_required
 def household_handover_view(request: HttpRequest, pk: int) -> HttpResponse:
-    units = _own_communities(request.user)
+    units = own_communities(request.user)
     household = get_object_or_404(
         Household.objects.select_related("served_unit"), pk=pk, served_unit__in=units
     )
@@ -117,18 +117,18 @@ def round_list(request: HttpRequest) -> HttpResponse:
     """A worker's rounds of her communities; a volunteer's own open rounds."""
     rounds = list(rounds_visible(request.user).order_by("status", "-created_at")[:50])
     volunteer = Volunteer.objects.filter(user=request.user).exists()
-    if not (rounds or volunteer or _own_communities(request.user)):
+    if not (rounds or volunteer or own_communities(request.user)):
         raise PermissionDenied(_("Only community workers and volunteers walk rounds."))
     return render(
         request,
         "households/round_list.html",
-        {"rounds": rounds, "can_plan": bool(_own_communities(request.user))},
+        {"rounds": rounds, "can_plan": bool(own_communities(request.user))},
     )
 
 
 @login_required
 def round_new(request: HttpRequest) -> HttpResponse:
-    units = _own_communities(request.user)
+    units = own_communities(request.user)
     if not units:
         raise PermissionDenied(_("Only community workers keep a household register."))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit", "")), units[0])

@@ -20,7 +20,7 @@ from supply_requests.models import ServedUnit
 from supply_requests.roles import roles_for
 
 
-def _own_communities(user) -> list[ServedUnit]:
+def own_communities(user) -> list[ServedUnit]:
     """The communities and villages this worker serves (an administrator is not one)."""
     ids = roles_for(user).worker_unit_ids
     return list(
@@ -49,7 +49,7 @@ def _input(form: HouseholdForm) -> HouseholdInput:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    units = _own_communities(request.user)
+    units = own_communities(request.user)
     if not units:
         raise PermissionDenied(_("Only community workers keep a household register."))
     unit = units[0]
@@ -76,7 +76,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_new(request: HttpRequest) -> HttpResponse:
-    units = _own_communities(request.user)
+    units = own_communities(request.user)
     if not units:
         raise PermissionDenied(_("Only community workers keep a household register."))
     form = HouseholdForm(request.POST or None, units=units)
@@ -102,7 +102,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    units = _own_communities(request.user)
+    units = own_communities(request.user)
     household = get_object_or_404(
         Household.objects.select_related("served_unit"), pk=pk, served_unit__in=units
     )

@@ -176,3 +176,13 @@ def test_exports_show_no_person(
                 if response.streaming
                 else response.content.decode("utf-8-sig")
             )
+
+
+def test_the_admin_holds_no_household_and_the_audit_log_is_read_only(client, admin, household):
+    client.force_login(admin)
+    for model in ("personaldataread", "volunteer", "entitlement"):
+        response = client.get(reverse(f"admin:households_{model}_changelist"))
+        assert response.status_code == 200
+        assert_no_personal(response.content.decode())
+    assert client.get("/admin/households/household/").status_code == 404
+    assert client.get(reverse("admin:households_personaldataread_add")).status_code == 403
