@@ -79,7 +79,7 @@ def create_household(
     return Status(201, {"id": household.pk, "flagged_elsewhere": household.flags.exists()})
 
 
-@router.get("/households/summary", response=responses({200: schemas.SummaryOut}))
+@router.get("/households/summary", response=responses({200: schemas.HouseholdSummaryOut}))
 def households_summary(request: HttpRequest, served_unit: Id = Query(...)):
     """Counts by category for anyone who may see the unit (and the units below it)."""
     unit = get_object_or_404(units_for(request.auth), pk=served_unit)

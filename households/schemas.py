@@ -48,7 +48,7 @@ class HouseholdOut(Schema):
     erased: bool
 
 
-class SummaryOut(Schema):
+class HouseholdSummaryOut(Schema):
     households: int
     members: int
     by_category: dict[str, int]
