@@ -4,6 +4,7 @@ pages only. Here: who volunteers where, entitlements per item, and the audit log
 from django.contrib import admin
 
 from households.models import Entitlement, PersonalDataRead, Volunteer
+from inventory.admin import ReadOnlyAdmin
 
 
 @admin.register(Volunteer)
@@ -20,18 +21,9 @@ class EntitlementAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataRead)
-class PersonalDataReadAdmin(admin.ModelAdmin):
+class PersonalDataReadAdmin(ReadOnlyAdmin):
     """Who read which household's data (by number), when, for what, and whether refused."""
 
     list_display = ["at", "user", "served_unit", "household_id", "purpose", "granted"]
     list_filter = ["granted", "purpose"]
     search_fields = ["user__username"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
