@@ -122,6 +122,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 # Wiring: each app's router, in the order the layers stand.
 from accounts.api import router as tokens_router  # noqa: E402
 from dashboards.api import router as dashboards_router  # noqa: E402
+from households.api import router as households_router  # noqa: E402
 from inventory.api import router as inventory_router  # noqa: E402
 from logistics.api import router as distribution_router  # noqa: E402
 from public.api import router as public_router  # noqa: E402  (issue 21)
@@ -131,6 +132,7 @@ for _router in (
     inventory_router,
     requests_router,
     distribution_router,
+    households_router,
     dashboards_router,
     tokens_router,
     public_router,

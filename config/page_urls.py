@@ -4,7 +4,9 @@ Every one is wrapped in `once`: a form's one-time token makes its POST happen on
 from django.urls import path
 
 from accounts.page_once import once
-from inventory import stock_pages
+from households import round_views
+from households import views as household_views
+from inventory import kit_pages, stock_pages
 from inventory import views as donation_views
 from logistics.pages import delivery, distribution, requests, stock
 from supply_requests import views as request_views
@@ -73,4 +75,23 @@ urlpatterns = [
         once(donation_views.donation_line_correct_view),
         name="donation_line_correct",
     ),
+    # Issue 20: the household register (community workers).
+    path("households/", once(household_views.household_list), name="households"),
+    path("households/new/", once(household_views.household_new), name="household_new"),
+    path("households/<int:pk>/edit/", once(household_views.household_edit), name="household_edit"),
+    path(
+        "households/<int:pk>/handover/",
+        once(round_views.household_handover_view),
+        name="household_handover",
+    ),
+    path("stock/kits/assemble/", once(kit_pages.kit_assemble_view), name="kit_assemble"),
+    path("rounds/", once(round_views.round_list), name="rounds"),
+    path("rounds/new/", once(round_views.round_new), name="round_new"),
+    path("rounds/<int:pk>/", once(round_views.round_detail), name="round"),
+    path(
+        "rounds/<int:pk>/doors/<int:stop_pk>/",
+        once(round_views.round_outcome),
+        name="round_outcome",
+    ),
+    path("rounds/<int:pk>/close/", once(round_views.round_close_view), name="round_close"),
 ]

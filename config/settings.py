@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "imports",
     "notifications",
     "public",  # issue 21: public accountability
+    "households",
     "demo",
 ]
 
@@ -248,6 +249,8 @@ INPROCESS_CHECKS = {
     # Issue 19: housekeeping (below), daily.
     "purge_sessions": ("accounts.tasks.purge_expired_sessions", 24 * 60),
     "purge_idempotency": ("accounts.tasks.purge_idempotency_records", 24 * 60),
+    # Issue 20: personal data of households past isolation + the retention period, erased.
+    "household_erasure": ("households.tasks.erase_expired_households", 60),
 }
 
 # --- Background checks and alerts: the beat schedule, every time a cron expression from a
@@ -291,6 +294,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "imports.tasks.sweep_import_jobs",
         "schedule": 300.0,
         "options": {"expires": 300},
+    },
+    # Issue 20: the households register's retention (households/services/erasure.py).
+    "households-erase-expired": {
+        "task": "households.tasks.erase_expired_households",
+        "schedule": env_crontab("SCHEDULE_HOUSEHOLD_ERASURE", "15 3 * * *"),
+        "options": {"expires": 12 * _HOUR},
     },
 }
 
@@ -350,6 +359,26 @@ NOTIFICATIONS_EMAIL_LANGUAGE = env_str("NOTIFICATIONS_EMAIL_LANGUAGE", LANGUAGE_
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
 # Uploaded sheets of finished imports are dropped after this many days (the report stays).
 IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30)
+
+# --- Households (issue 20): personal fields are encrypted at rest with Fernet keys (the
+# first encrypts, every key decrypts: rotate by putting a new key first, then run
+# `manage.py households_rotate_keys`, then drop the old key); the de-duplication hashes are
+# HMAC-SHA256 with their own key. Dev/test defaults only while DEBUG is on.
+_DEV_HOUSEHOLD_KEY = "ZGV2LW9ubHktaG91c2Vob2xkLWtleS1ub3Qtc2FmZSE="
+_DEV_HOUSEHOLD_HASH_KEY = "dev-only-household-hash-key"
+HOUSEHOLDS_ENCRYPTION_KEYS = env_list(
+    "HOUSEHOLDS_ENCRYPTION_KEYS", [_DEV_HOUSEHOLD_KEY] if DEBUG else []
+)
+HOUSEHOLDS_HASH_KEY = env_str("HOUSEHOLDS_HASH_KEY", _DEV_HOUSEHOLD_HASH_KEY if DEBUG else None)
+if not DEBUG and (
+    _DEV_HOUSEHOLD_KEY in HOUSEHOLDS_ENCRYPTION_KEYS
+    or HOUSEHOLDS_HASH_KEY == _DEV_HOUSEHOLD_HASH_KEY
+):
+    raise ImproperlyConfigured("HOUSEHOLDS_ENCRYPTION_KEYS and HOUSEHOLDS_HASH_KEY must be real")
+if not HOUSEHOLDS_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("HOUSEHOLDS_ENCRYPTION_KEYS must be set when DEBUG is off")
+# Personal fields are erased this many days after a household's isolation ended.
+HOUSEHOLDS_ERASE_AFTER_DAYS = env_positive_int("HOUSEHOLDS_ERASE_AFTER_DAYS", 90)
 
 # --- E-mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

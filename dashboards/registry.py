@@ -11,7 +11,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dashboards import figures, selectors, tables
+from dashboards.figures.households import household_reach_figure, household_reach_table
 from dashboards.selectors import Scope
+from dashboards.selectors.households import household_reach
 
 
 class Audience(StrEnum):
@@ -111,6 +113,15 @@ FIGURES: dict[str, FigureSpec] = {
             lambda data, scope: figures.unit_progress_figure(data),
             tables.progress_table,
         ),
+        # Issue 20: the last mile, counts only (built as a plain dict).
+        FigureSpec(
+            "household-reach",
+            _("Households reached"),
+            Audience.REQUESTS,
+            household_reach,
+            lambda data, scope: go.Figure(household_reach_figure(data)),
+            household_reach_table,
+        ),
     ]
 }
 
@@ -123,6 +134,7 @@ COORDINATOR_PAGE = [
     "coverage",
     "deliveries",
     "donation-flow",
+    "household-reach",
 ]
 STOCK_PAGE = ["stock", "stock-over-time", "expiry", "donation-flow"]
 UNIT_PAGE = ["unit-status", "unit-progress", "coverage", "deliveries"]

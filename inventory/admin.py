@@ -72,6 +72,15 @@ class AliasInline(admin.TabularInline):
     extra = 0
 
 
+class KitComponentInline(admin.TabularInline):
+    """Issue 20: what one family kit is made of (an item with components is a kit)."""
+
+    model = models.KitComponent
+    fk_name = "kit"
+    extra = 0
+    autocomplete_fields = ["component"]
+
+
 @admin.register(models.Item)
 class ItemAdmin(ImportExportModelAdmin):
     resource_classes = [resources.ItemResource]
@@ -86,7 +95,7 @@ class ItemAdmin(ImportExportModelAdmin):
     list_display = ["code", "name_zh", "name_en", "category", "base_unit", "standard"]
     list_filter = ["category", "expiry_tracked", "needs_review"]
     search_fields = ["code", "name_zh", "name_en", "aliases__alias"]
-    inlines = [PackInline, AliasInline]
+    inlines = [PackInline, AliasInline, KitComponentInline]
 
 
 @admin.register(models.Donor)

@@ -404,6 +404,12 @@ class MovementKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Adjustment")
     WRITE_OFF = "write_off", _("Write-off")
     RETURN = "return", _("Return")
+    # Issue 20, the last mile: delivered goods arriving in a community's own stock point,
+    # handed over to a household, and family kits assembled from (or taken back into) parts.
+    COMMUNITY_RECEIPT = "community_receipt", _("Received by the community")
+    HANDOVER = "handover", _("Handed over to a household")
+    KIT_ASSEMBLY = "kit_assembly", _("Kit assembly")
+    KIT_DISASSEMBLY = "kit_disassembly", _("Kit disassembly")
 
 
 class StockMovement(models.Model):
@@ -456,6 +462,12 @@ class StockMovement(models.Model):
                 condition=~Q(kind__in=["dispatch", "transfer_out", "write_off"])
                 | Q(quantity__lt=0),
                 name="movement_outbound_negative",
+            ),
+            # Issue 20: the last mile's kinds (kit movements go both ways: parts out, kit in).
+            models.CheckConstraint(
+                condition=(~Q(kind="community_receipt") | Q(quantity__gt=0))
+                & (~Q(kind="handover") | Q(quantity__lt=0)),
+                name="movement_last_mile_signs",
             ),
         ]
 
@@ -560,3 +572,71 @@ class DailyStockRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.site_id}/{self.item_id}: {self.on_hand}"
+
+
+# --- Issue 20: family kits (居家隔离生活物资包) -------------------------------------------
+
+
+class KitComponent(models.Model):
+    """One part of a kit item: assembling one kit takes `quantity` of `component`."""
+
+    kit = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="kit_components")
+    component = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity per kit"))
+
+    class Meta:
+        verbose_name = _("kit component")
+        verbose_name_plural = _("kit components")
+        ordering = ["kit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kit", "component"], name="kitcomponent_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="kitcomponent_qty_gte_1"),
+            models.CheckConstraint(condition=~Q(kit=F("component")), name="kitcomponent_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kit} ⊃ {self.component} ×{self.quantity}"
+
+
+class KitAssembly(models.Model):
+    """N kits assembled at a site into a new kit lot; the document behind its movements.
+    `disassembled` counts the kits taken apart again since (never more than assembled)."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    kit_lot = models.OneToOneField(Lot, on_delete=models.PROTECT, related_name="assembly")
+    count = models.PositiveIntegerField(_("kits"))
+    disassembled = models.PositiveIntegerField(_("kits taken apart"), default=0)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kit assembly")
+        verbose_name_plural = _("kit assemblies")
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1), name="kitassembly_count_gte_1"),
+            models.CheckConstraint(
+                condition=Q(disassembled__lte=F("count")), name="kitassembly_disassembled_lte"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kit_lot} ×{self.count}"
+
+
+class KitAssemblyPart(models.Model):
+    """What one assembly took of one component lot (per kit: quantity / count)."""
+
+    assembly = models.ForeignKey(KitAssembly, on_delete=models.CASCADE, related_name="parts")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    returned = models.PositiveIntegerField(_("returned"), default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned__lte=F("quantity")), name="kitassemblypart_returned_lte"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assembly_id}: {self.lot_id} ×{self.quantity}"

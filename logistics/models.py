@@ -231,3 +231,26 @@ class PlanRecord(models.Model):
 
     def __str__(self) -> str:
         return f"plan #{self.pk} by {self.committed_by_id} at {self.committed_at:%Y-%m-%d %H:%M}"
+
+
+class CommunityStockPoint(models.Model):
+    """Issue 20: the stock point of a served unit (a community's own store), so the ledger
+    goes on past delivery: donor → lot → organisation site → community → household.
+
+    The site belongs to an organisation of its own (no staff, no coordinators), so no
+    organisation's pages, allocation or plans ever count or take the community's stock;
+    only the community's workers move it (handovers, rounds). Made at the community's first
+    delivery (`logistics.services.community_stock`)."""
+
+    served_unit = models.OneToOneField(
+        ServedUnit, on_delete=models.PROTECT, related_name="stock_point"
+    )
+    site = models.OneToOneField(Site, on_delete=models.PROTECT, related_name="community_point")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community stock point")
+        verbose_name_plural = _("community stock points")
+
+    def __str__(self) -> str:
+        return f"{self.served_unit} → {self.site}"

@@ -21,6 +21,7 @@ from demo.world.catalogue import load_catalogue
 from demo.world.clock import SHANGHAI, STORY_LAST_DAY, as_of_of, clock_for, current, told_on
 from demo.world.directory import load_directory
 from demo.world.donations import DONATIONS
+from demo.world.last_mile import load_last_mile
 from demo.world.organisations import CHENGDU_CENTRE, load_donors, load_organisations
 from demo.world.requests import load_requests
 from demo.world.stock import (
@@ -232,6 +233,7 @@ def _load() -> DemoReport:
         count_stock(actor=staff, sites=sites)
         set_thresholds(actor=staff, sites=sites, items=items)
         mark_story_notices_read(after_pk=already_told)
+        load_last_mile(items=items, units=units)  # issue 20: the family kit, a volunteer
     return DemoReport(before=before, after=_row_counts())
 
 

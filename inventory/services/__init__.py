@@ -14,6 +14,7 @@ from inventory.services.counts import (
 )
 from inventory.services.donation_corrections import donation_line_correct, donation_line_void
 from inventory.services.donations import DonationLineInput, donation_line_add, donation_receive
+from inventory.services.kits import kit_assemble, kit_disassemble
 from inventory.services.stock import (
     stock_adjust,
     stock_dispatch,
@@ -34,6 +35,8 @@ __all__ = [
     "donation_receive",
     "donation_receive_bulk",
     "rollups_last",
+    "kit_assemble",
+    "kit_disassemble",
     "stock_adjust",
     "stock_count_cancel",
     "stock_count_post",

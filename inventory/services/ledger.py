@@ -22,7 +22,8 @@ write that merely references that item waits, and two services deadlock crosswis
 in this order, each kind in ascending id order, so no two transactions wait on each other
 crosswise):
 
-1. the shipment (dispatch, delivery, cancel), or the stock count;
+1. the shipment (dispatch, delivery, cancel), or the stock count, or the household (a
+   handover, issue 20: `households.services.handovers`);
 2. supply requests, by id, then their request lines, by id (`lock_lines`, `lock_request`);
 3. allocations (reservations), by id;
 4. stock balances, in (site, lot) order (`lock_balances`, `lock_item_balances`);

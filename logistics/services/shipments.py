@@ -40,6 +40,7 @@ from logistics.models import (
     ShipmentStatusChange,
 )
 from logistics.services.allocations import lock_lines
+from logistics.services.community_stock import community_stock_receive
 from logistics.services.notices import shipment_delivered_notify, shipment_dispatched_notify
 from logistics.services.proof import DeliveryProof, delivery_proof_apply
 from supply_requests.models import ACTIVE_STATUSES, ServedUnit
@@ -340,5 +341,7 @@ def shipment_deliver(
             delivered=receipt.quantity_received,
             short=short,
         )
+    # Issue 20: what arrived goes on into the community's own stock point.
+    community_stock_receive(actor=actor, shipment=shipment, occurred_at=occurred_at)
     shipment_delivered_notify(shipment=shipment, actor_id=actor.pk)
     return shipment

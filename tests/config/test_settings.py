@@ -90,6 +90,9 @@ def test_deploy_check_is_clean_in_production_configuration():
         SECRET_KEY=PROD_KEY,
         ALLOWED_HOSTS="relief.example",
         DATABASE_URL="postgres://relief@db.internal:5432/relief",
+        # Issue 20: the household register's keys have no production default either.
+        HOUSEHOLDS_ENCRYPTION_KEYS="bm90LWEtcmVhbC1rZXktYnV0LTMyLWJ5dGVzLWxvbmc=",
+        HOUSEHOLDS_HASH_KEY="a-production-hash-key-for-the-deploy-check",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

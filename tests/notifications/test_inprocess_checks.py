@@ -23,6 +23,7 @@ ALL = [
     "import_sweep",
     "purge_sessions",
     "purge_idempotency",
+    "household_erasure",  # issue 20, hourly (like near expiry)
 ]
 
 
