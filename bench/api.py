@@ -6,6 +6,7 @@ throughput.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python -m bench.api
 """
 
+import base64
 import json
 import os
 import socket
@@ -92,6 +93,9 @@ def main() -> list[dict]:
         "DJANGO_SETTINGS_MODULE": "bench.settings_api",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 60,
+        # Production settings refuse to start without real household keys (issue 20).
+        "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",

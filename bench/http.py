@@ -18,6 +18,7 @@ a refresh costs the first time in an interval) and on (the next refreshes in the
 """
 
 import argparse
+import base64
 import json
 import os
 import subprocess
@@ -50,6 +51,9 @@ TICK = os.sysconf("SC_CLK_TCK")
 SERVER_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "bench-" + "x" * 60,
+    # Production settings refuse to start without real household keys (issue 20).
+    "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "LOG_LEVEL": "WARNING",

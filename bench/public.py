@@ -12,6 +12,7 @@ The scratch database is the one named in DATABASE_URL, dropped and made anew.
 """
 
 import argparse
+import base64
 import os
 import re
 import socket
@@ -104,6 +105,9 @@ def main() -> list[dict]:
         "DJANGO_SETTINGS_MODULE": "bench.settings_public",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 60,
+        # Production settings refuse to start without real household keys (issue 20).
+        "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "INPROCESS_CHECKS_MINUTES": "0",

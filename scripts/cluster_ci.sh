@@ -61,6 +61,11 @@ redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB" flushdb >/dev/null
 export DEBUG=false
 SECRET_KEY="cluster-ci-$(openssl rand -hex 32)"
 export SECRET_KEY
+# Households' personal fields are encrypted with these (issue 20); production refuses to start
+# without them. A Fernet key is 32 random bytes, URL-safe base64.
+HOUSEHOLDS_ENCRYPTION_KEYS="$(openssl rand -base64 32 | tr '+/' '-_')"
+HOUSEHOLDS_HASH_KEY="$(openssl rand -hex 32)"
+export HOUSEHOLDS_ENCRYPTION_KEYS HOUSEHOLDS_HASH_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 # nginx passes Host without the port; the browser's Origin carries it.
 export CSRF_TRUSTED_ORIGINS="https://127.0.0.1:$HTTPS,https://127.0.0.1:$PIN_A,https://127.0.0.1:$PIN_B"

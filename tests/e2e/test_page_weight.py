@@ -6,6 +6,7 @@ WhiteNoise's compressed manifest storage, hashed static names with far-future he
 HTML is counted as sent by Django, uncompressed (the proxy in front compresses it in
 production), so the budget holds with room to spare. Screenshot: weight-*.png."""
 
+import base64
 import contextlib
 import os
 import socket
@@ -95,6 +96,9 @@ def production_like_server(tmp_path_factory):
         **base_env,
         "DEBUG": "false",
         "SECRET_KEY": "weight-test-" + "x" * 60,
+        # Production settings refuse to start without real household keys (issue 20).
+        "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
     }
