@@ -59,7 +59,10 @@ def test_no_code_keeps_its_own_cache_alias():
         for path in _app_sources()
         if re.search(r"caches\[|LocMemCache|FileBasedCache", path.read_text(encoding="utf-8"))
     ]
-    assert offenders == ["config/settings.py"]
+    # The public pages (issue 21) keep a few seconds of each page in the worker's memory in
+    # front of the shared cache: anonymous pages, the same for everyone, and the two lifetimes
+    # together stay within PUBLIC_CACHE_SECONDS — nothing per user can split across servers.
+    assert offenders == ["config/settings.py", "public/pages.py"]
 
 
 def test_server_side_cursors_stay_on_unless_switched_off(monkeypatch, start_up):
