@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Header, Router
+from ninja import Header, Query, Router
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -83,12 +83,34 @@ def _items_and_sites(request: HttpRequest, item_codes: list[str], site_codes: li
     return [items[code] for code in dict.fromkeys(item_codes)], sites
 
 
+# Request lines per page of a plan's answer: 50,000 lines once made a 19 MB answer.
+PLAN_PAGE, PLAN_PAGE_MAX = 500, 2000
+
+
 @router.post("/allocations/plan", response=responses({200: schemas.PlanOut}))
-def plan_allocations(request: HttpRequest, payload: schemas.PlanIn):
+def plan_allocations(
+    request: HttpRequest,
+    payload: schemas.PlanIn,
+    offset: int = Query(0, ge=0, le=10**7),
+    limit: int = Query(PLAN_PAGE, ge=1, le=PLAN_PAGE_MAX),
+):
     """The fair-share proposal for these items from these sites, with its reasoning.
-    Nothing is reserved until you commit it (adjusted as you see fit)."""
+    Nothing is reserved until you commit it (adjusted as you see fit). The answer is bounded:
+    a page of request lines (`offset`, `limit`) with their picks and reasons, and the totals
+    per item and per unit in full; committing recomputes the whole plan, so a client never
+    needs every line to commit it."""
     items, sites = _items_and_sites(request, payload.items, payload.sites)
-    return allocation_plan(actor=request.auth, items=items, sites=sites)
+    plan = allocation_plan(actor=request.auth, items=items, sites=sites)
+    allocations, explanation = plan.page(offset=offset, limit=limit)
+    return {
+        "allocations": allocations,
+        "explanation": explanation,
+        "items": plan.items,
+        "units": plan.unit_summary(),
+        "count": len(plan.entries),
+        "offset": offset,
+        "limit": limit,
+    }
 
 
 @router.post("/allocations/plan/commit", response=responses({201: schemas.PlanRecordOut}))

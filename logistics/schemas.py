@@ -62,10 +62,26 @@ class PlanItemOut(Schema):
     short: int
 
 
+class PlanUnitOut(Schema):
+    served_unit: int
+    served_unit_name: str
+    item: str
+    lines: int = Field(..., description="its approved request lines of the item")
+    outstanding: int
+    planned: int
+
+
 class PlanOut(Schema):
+    """A page of the plan's request lines (`offset`, `limit`; `count` is all of them) with
+    their picks and reasons; the per-item and per-unit totals are always whole."""
+
     allocations: list[PlanAllocationOut]
     explanation: list[PlanExplanationOut]
     items: list[PlanItemOut]
+    units: list[PlanUnitOut]
+    count: int
+    offset: int
+    limit: int
 
 
 class CommitLineIn(Schema):

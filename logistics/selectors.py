@@ -60,9 +60,43 @@ class PlanLine:
 @dataclass
 class Plan:
     allocations: list[PlanLine] = field(default_factory=list)
-    # One entry per request line: codes and numbers only (see `explain` for the words).
-    explanation: list[dict] = field(default_factory=list)
+    # One entry per request line: codes and numbers only. The words (`explain`) are made only
+    # for what is shown: at 140,000 demand lines, writing every sentence cost more than the
+    # planning itself.
+    entries: list[dict] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> list[dict]:
+        """Every request line's reasoning, with its words in the current language."""
+        return [explain(entry) for entry in self.entries]
+
+    def page(self, *, offset: int, limit: int) -> tuple[list[PlanLine], list[dict]]:
+        """A page of request lines (in plan order): their picks and their explained reasons."""
+        entries = self.entries[offset : offset + limit]
+        lines = {entry["request_line"] for entry in entries}
+        picks = [pick for pick in self.allocations if pick.request_line in lines]
+        return picks, [explain(entry) for entry in entries]
+
+    def unit_summary(self) -> list[dict]:
+        """Per served unit and item: its lines, what it waits for and what the plan gives."""
+        units: dict[tuple[int, str], dict] = {}
+        for entry in self.entries:
+            row = units.setdefault(
+                (entry["served_unit"], entry["item"]),
+                {
+                    "served_unit": entry["served_unit"],
+                    "served_unit_name": entry["served_unit_name"],
+                    "item": entry["item"],
+                    "lines": 0,
+                    "outstanding": 0,
+                    "planned": 0,
+                },
+            )
+            row["lines"] += 1
+            row["outstanding"] += entry["outstanding"]
+            row["planned"] += entry["quantity"]
+        return list(units.values())
 
 
 def _explain(share: Share, demand_info: dict, item: Item) -> dict:
@@ -214,7 +248,7 @@ def _plan_item(
                 site_name=by_id[pick.site_id].name,
             )
         )
-    plan.explanation.extend(explain(_explain(s, info[s.line_id], item)) for s in shares)
+    plan.entries.extend(_explain(s, info[s.line_id], item) for s in shares)
     outstanding = sum(d.outstanding for d in demands)
     plan.items.append(
         {

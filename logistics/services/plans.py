@@ -94,7 +94,7 @@ def plan_commit(
         sites=[site.code for site in sites],
         supply=[{k: v for k, v in row.items() if k != "item_name"} for row in plan.items],
         explanation=[
-            {key: entry[key] for key in STORED_EXPLANATION_KEYS} for entry in plan.explanation
+            {key: entry[key] for key in STORED_EXPLANATION_KEYS} for entry in plan.entries
         ],
         proposal=[
             {"request_line": line, "site": code, "quantity": quantity}
@@ -106,7 +106,7 @@ def plan_commit(
             for p in picks
         ],
     )
-    line_ids = {e["request_line"] for e in plan.explanation} | {p.request_line_id for p in picks}
+    line_ids = {e["request_line"] for e in plan.entries} | {p.request_line_id for p in picks}
     record.requests.set(
         set(SupplyRequestLine.objects.filter(pk__in=line_ids).values_list("request_id", flat=True))
     )

@@ -83,3 +83,49 @@ def test_plan_explains_itself(api_coordinator, approved, receive, site, item):
     assert chinese["allocations"][0]["site_name"] == site.name
     unknown = api_coordinator.post("/allocations/plan", {"items": ["zzz"], "sites": [site.code]})
     assert unknown.status_code == 422
+
+
+def test_plan_answer_is_a_page_of_lines_with_whole_totals(
+    api_coordinator, approved, receive, site, item
+):
+    """A plan for thousands of lines once answered 19 MB: it now answers a page of request
+    lines (their picks and reasons) and the totals per item and per unit in full."""
+    receive(30)
+    lines = {approved(10).lines.get().pk for _ in range(5)}
+    body = {"items": [item.code], "sites": [site.code]}
+
+    pages = [
+        api_coordinator.post(f"/allocations/plan?limit=2&offset={offset}", body).json()
+        for offset in (0, 2, 4)
+    ]
+
+    assert [(p["count"], p["offset"], p["limit"]) for p in pages] == [
+        (5, 0, 2),
+        (5, 2, 2),
+        (5, 4, 2),
+    ]
+    shown = [[why["request_line"] for why in page["explanation"]] for page in pages]
+    assert [len(page) for page in shown] == [2, 2, 1]
+    assert {line for page in shown for line in page} == lines  # each line on one page
+    for page, on_it in zip(pages, shown, strict=True):
+        assert {pick["request_line"] for pick in page["allocations"]} <= set(on_it)
+    # The totals do not depend on the page, and the pages' picks add up to them.
+    assert (
+        pages[0]["units"]
+        == pages[2]["units"]
+        == [
+            {
+                "served_unit": pages[0]["units"][0]["served_unit"],
+                "served_unit_name": "玉林北路社区",
+                "item": item.code,
+                "lines": 5,
+                "outstanding": 50,
+                "planned": 30,
+            }
+        ]
+    )
+    planned = sum(pick["quantity"] for page in pages for pick in page["allocations"])
+    assert pages[0]["items"][0]["planned"] == planned == 30
+    too_many = api_coordinator.post("/allocations/plan?limit=2001", body)
+    assert too_many.status_code == 422 and "limit" in too_many.content.decode()
+    assert StockBalance.objects.get(site=site).reserved == 0  # a plan reserves nothing
