@@ -1,22 +1,25 @@
 """The household register over HTTP: register, list (the community's own workers only),
 counts by category (anyone who may see the unit), handovers."""
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from ninja.decorators import decorate_view
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api_support import idempotent
-from core.api import Id, get_visible, responses
+from core.api import Id, Page, get_visible, responses
 from core.exceptions import ValidationFailed
 from households import schemas
 from households.models import Household, Round, RoundStop
 from households.selectors import (
+    PersonalRegister,
     household_summary,
-    households_personal,
     round_doors,
     rounds_visible,
 )
@@ -86,13 +89,28 @@ def households_summary(request: HttpRequest, served_unit: Id = Query(...)):
     return household_summary(unit_ids=descendant_ids({unit.pk})).as_dict()
 
 
+class HouseholdsOut(Sequence):
+    """The register as answered: each page read (and logged) on its own, as `household_out`."""
+
+    def __init__(self, register: PersonalRegister):
+        self.register = register
+
+    def __len__(self) -> int:
+        return len(self.register)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [household_out(h) for h in self.register[index]]
+        return household_out(self.register[index])
+
+
 @router.get("/households", response=responses({200: list[schemas.HouseholdOut]}))
+@paginate(Page)
 def list_households(request: HttpRequest, served_unit: Id = Query(...)):
-    """The unit's households with personal fields: its own workers only (403 otherwise)."""
+    """The unit's households with personal fields, in the order of registration, a page at
+    a time: its own workers only (403 otherwise)."""
     unit = get_object_or_404(units_for(request.auth), pk=served_unit)
-    return [
-        household_out(h) for h in households_personal(user=request.auth, unit=unit, purpose="api")
-    ]
+    return HouseholdsOut(PersonalRegister(user=request.auth, unit=unit, purpose="api"))
 
 
 @router.post("/households/{household_id}/handovers", response=responses({201: schemas.HandoverOut}))

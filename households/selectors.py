@@ -5,7 +5,7 @@ fields (logged, workers only) and counts by category for anyone who may see the 
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,6 +40,58 @@ def households_personal(*, user: User, unit: ServedUnit, purpose: str) -> list[H
     )
     reads_log(user=user, unit=unit, households=households, purpose=purpose)
     return households
+
+
+class PersonalRegister(Sequence):
+    """The unit's households with their personal fields, for its own workers, read one
+    slice at a time (a page of `Paginator`, ninja's `Page`): the count and each slice are a
+    fixed few statements whatever the register's size, and only the rows of a slice read
+    are logged. Access is checked (and a refusal logged) when it is made.
+
+    In the order of registration (`pk`), or `by_address` (building, unit, room): the
+    addresses are encrypted, so that order is found from the keys alone (one statement,
+    decrypted here, nothing logged, as nothing of them is shown) before the slice is read."""
+
+    def __init__(self, *, user: User, unit: ServedUnit, purpose: str, by_address: bool = False):
+        require_personal_access(user, unit, purpose=purpose)
+        self.user, self.unit, self.purpose = user, unit, purpose
+        self.households = Household.objects.filter(served_unit=unit).order_by("pk")
+        self.by_address = by_address
+        self._keys: list[int] | None = None
+        self._count: int | None = None
+
+    def _ordered_keys(self) -> list[int]:
+        if self._keys is None:
+            rows = self.households.values_list("pk", "building", "unit_no", "room")
+            self._keys = [pk for pk, *_address in sorted(rows, key=lambda row: (*row[1:], row[0]))]
+        return self._keys
+
+    def __len__(self) -> int:
+        if self.by_address:
+            return len(self._ordered_keys())
+        if self._count is None:
+            self._count = self.households.count()
+        return self._count
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            start = index if index >= 0 else len(self) + index
+            rows = self[start : start + 1] if start >= 0 else []
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        if self.by_address:
+            keys = self._ordered_keys()[index]
+            found = self.households.filter(pk__in=keys).prefetch_related("categories", "flags")
+            by_pk = {household.pk: household for household in found}
+            rows = [by_pk[pk] for pk in keys if pk in by_pk]
+        else:
+            rows = list(self.households[index].prefetch_related("categories", "flags"))
+        reads_log(user=self.user, unit=self.unit, households=rows, purpose=self.purpose)
+        return rows
 
 
 def household_personal(*, user: User, household: Household, purpose: str) -> Household:

@@ -5,6 +5,7 @@ gets a 403 (logged), and the list of units offered is the worker's own."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,11 +14,13 @@ from core.exceptions import NotPermitted
 from core.pages import attempt
 from households.forms import HouseholdForm
 from households.models import Household
-from households.selectors import household_personal, household_summary, households_personal
+from households.selectors import PersonalRegister, household_personal, household_summary
 from households.services import HouseholdInput, household_register, household_update
 from households.services.register import REGISTER_KINDS
 from supply_requests.models import ServedUnit
 from supply_requests.roles import roles_for
+
+PAGE_SIZE = 50
 
 
 def own_communities(user) -> list[ServedUnit]:
@@ -58,18 +61,23 @@ def household_list(request: HttpRequest) -> HttpResponse:
         if unit is None:
             raise Http404
     try:
-        households = households_personal(user=request.user, unit=unit, purpose="list")
+        register = PersonalRegister(user=request.user, unit=unit, purpose="list", by_address=True)
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
-    households.sort(key=lambda h: (h.building, h.unit_no, h.room, h.pk))
+    # Door order, a page at a time: only the page shown is read and logged.
+    page = Paginator(register, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "households/household_list.html",
         {
             "units": units,
             "unit": unit,
-            "households": households,
+            "page": page,
+            "households": page.object_list,
             "summary": household_summary(unit_ids=[unit.pk]),
+            "query": query.urlencode(),
         },
     )
 

@@ -1,7 +1,8 @@
 """Every page and list endpoint costs the same number of SQL statements on the small world
 as after the world has grown about tenfold (units, items, donations with donors, requests,
-shipments, import jobs with big reports, counts): what a page reads is bounded by what it
-shows, never by the size of the database (issue 19).
+shipments, import jobs with big reports, counts, households with handovers and rounds, family
+kits): what a page reads is bounded by what it shows, never by the size of the database
+(issue 19).
 
 The endpoints are enumerated from the URL conf, so a new page or list cannot be forgotten:
 each named pattern is either measured here (`MEASURED`) or listed in `EXCLUDED` with the
@@ -17,12 +18,29 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboards.registry import FIGURES, UNIT_PAGE
+from households.models import Category, Household, Volunteer
+from households.services import HouseholdInput, household_register
+from households.services.handovers import household_handover
+from households.services.rounds import round_plan
 from imports.models import ImportJob, ImportKind, ImportStatus
-from inventory.models import Donation
+from inventory.models import Donation, Item, KitComponent
 from inventory.services import DonationLineInput, donation_receive, stock_count_start
-from supply_requests.services import RequestLineInput, request_create
+from logistics.services import (
+    AllocationInput,
+    allocation_commit,
+    shipment_create,
+    shipment_deliver,
+    shipment_dispatch,
+)
+from supply_requests.services import (
+    RequestLineInput,
+    request_approve,
+    request_create,
+    request_submit,
+)
 from tests.dashboards.conftest import at, travel
 from tests.dashboards.test_query_counts import grow
+from tests.factories import ItemFactory, UserFactory
 
 ACTION = "POST only: an action that redirects, not a page or a list"
 EXCLUDED = {
@@ -69,6 +87,13 @@ EXCLUDED = {
             "api:create_adjustment",
             "api:create_token",
             "api:revoke_token",
+            "pages:round_outcome",
+            "pages:round_close",
+            "api:create_household",
+            "api:create_handover",
+            "api:create_round",
+            "api:record_outcome",
+            "api:close_round",
             "set_language",
             "logout",
         ],
@@ -231,6 +256,40 @@ MEASURED: dict[str, list[tuple[str, Url]]] = {
     ],
     "api:dashboard_summary": [("coordinator", lambda w: reverse("api:dashboard_summary"))],
     "api:list_tokens": [("staff", lambda w: reverse("api:list_tokens"))],
+    # The household register, handovers and rounds (issue 20): the community's worker, and
+    # the volunteer walking the round.
+    "pages:households": [("worker", lambda w: reverse("pages:households"))],
+    "pages:household_new": [("worker", lambda w: reverse("pages:household_new"))],
+    "pages:household_edit": [
+        ("worker", lambda w: reverse("pages:household_edit", args=[w.household.pk]))
+    ],
+    "pages:household_handover": [
+        ("worker", lambda w: reverse("pages:household_handover", args=[w.household.pk]))
+    ],
+    "pages:rounds": [
+        ("worker", lambda w: reverse("pages:rounds")),
+        ("volunteer", lambda w: reverse("pages:rounds")),
+    ],
+    "pages:round_new": [("worker", lambda w: reverse("pages:round_new"))],
+    "pages:round": [
+        ("worker", lambda w: reverse("pages:round", args=[w.round.pk])),
+        ("volunteer", lambda w: reverse("pages:round", args=[w.round.pk])),
+    ],
+    "pages:kit_assemble": [("staff", lambda w: reverse("pages:kit_assemble"))],
+    "api:list_households": [
+        ("worker", lambda w: reverse("api:list_households") + f"?served_unit={w.tree.north.pk}")
+    ],
+    "api:households_summary": [
+        (
+            "coordinator",
+            lambda w: reverse("api:households_summary") + f"?served_unit={w.tree.north.pk}",
+        ),
+        ("worker", lambda w: reverse("api:households_summary") + f"?served_unit={w.tree.north.pk}"),
+    ],
+    "api:get_round": [
+        ("worker", lambda w: reverse("api:get_round", args=[w.round.pk])),
+        ("volunteer", lambda w: reverse("api:get_round", args=[w.round.pk])),
+    ],
 }
 
 
@@ -252,10 +311,87 @@ def import_job(world, number: int, rows: int) -> ImportJob:
     )
 
 
+def register(world, number: int, *, unit=None, actor=None) -> Household:
+    """Household `number` of a community (the north one by default), by its worker."""
+    return household_register(
+        actor=actor or world.worker,
+        served_unit=unit or world.tree.north,
+        data=HouseholdInput(
+            contact_name=f"住户 {number}",
+            phone=f"139{number:08d}",
+            building=f"{number % 7 + 1}栋",
+            unit_no=f"{number % 3 + 1}单元",
+            room=f"{number}",
+            members=number % 4 + 1,
+            categories=(Category.ELDERLY_ALONE, Category.HOME_ISOLATION)[: number % 3],
+            isolation_from=dt.date(2020, 2, 1),
+            isolation_until=dt.date(2020, 2, 14),
+            notes=f"note {number}",
+            consent=True,
+        ),
+    )
+
+
+def deliver_to_north(world, quantity: int) -> None:
+    """Masks asked for, approved, shipped and delivered to the north community: they arrive
+    in its stock point (it keeps a register), for handovers and rounds."""
+    request = request_create(
+        actor=world.worker,
+        served_unit=world.tree.north,
+        lines=[RequestLineInput(item=world.masks_item, quantity=quantity)],
+    )
+    request = request_submit(actor=world.worker, request=request)
+    line = request.lines.get()
+    request_approve(actor=world.coordinator, request=request, approved={line.pk: quantity})
+    allocation_commit(
+        actor=world.coordinator, allocations=[AllocationInput(line.pk, world.site, quantity)]
+    )
+    shipment = shipment_create(
+        actor=world.coordinator, site=world.site, served_unit=world.tree.north
+    )
+    shipment_dispatch(actor=world.coordinator, shipment=shipment)
+    shipment_deliver(actor=world.worker, shipment=shipment)
+
+
+def kit(world, number: int, components: list[Item]) -> Item:
+    """A family kit item whose recipe is `components` (one to three of each)."""
+    made = ItemFactory(code=f"family-kit-{number}", name_zh=f"家庭包 {number}")
+    for index, component in enumerate(components):
+        KitComponent.objects.create(kit=made, component=component, quantity=index % 3 + 1)
+    return made
+
+
+def grow_households(world) -> None:
+    """Ten times the register: households here and in the sibling community, handovers,
+    rounds (the measured one stays as it is), kits."""
+    with travel(at(2, 10, month=3)):
+        deliver_to_north(world, 200)
+        households = [register(world, number) for number in range(4, 31)]
+        for number in range(31, 41):
+            register(world, number, unit=world.tree.east, actor=world.east_worker)
+        for household in households[:10]:
+            household_handover(
+                actor=world.worker, household=household, item=world.masks_item, quantity=1
+            )
+        for start in range(10, 27, 2):
+            round_plan(
+                actor=world.worker,
+                served_unit=world.tree.north,
+                volunteer=world.volunteer,
+                item=world.masks_item,
+                quantity=1,
+                households=households[start : start + 2],
+            )
+    components = [world.masks_item, world.rice, *(ItemFactory() for _ in range(3))]
+    for number in range(2, 11):
+        kit(world, number, components[: number % 5 + 1])
+
+
 def grow_tenfold(world, admin_user) -> None:
     """`grow` (ten times the units, items, days, requests and shipments), plus lots with
-    donors of their own, import jobs and counts."""
+    donors of their own, import jobs and counts, and the household register."""
     grow(world, admin_user)
+    grow_households(world)
     for day in range(20):
         with travel(at(1, 10, month=3) + dt.timedelta(days=day)):
             donation_receive(
@@ -285,6 +421,25 @@ def measured_world(world, worker):
         )
         world.count = stock_count_start(actor=world.staff, site=world.site)
     import_job(world, 1, rows=20)
+    # The north community's register (three households), stock delivered into it, one
+    # handover and a round walked by its volunteer; a family kit.
+    world.volunteer = UserFactory(username="volunteer")
+    Volunteer.objects.create(user=world.volunteer, served_unit=world.tree.north)
+    with travel(at(1, 10, month=2)):
+        world.household, *others = [register(world, number) for number in range(1, 4)]
+        deliver_to_north(world, 100)
+        household_handover(
+            actor=world.worker, household=world.household, item=world.masks_item, quantity=2
+        )
+        world.round = round_plan(
+            actor=world.worker,
+            served_unit=world.tree.north,
+            volunteer=world.volunteer,
+            item=world.masks_item,
+            quantity=5,
+            households=others,
+        )
+    kit(world, 1, [world.masks_item, world.rice])
     return world
 
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from households.models import Household
+from households.models import Household, PersonalDataRead
+from households.views import PAGE_SIZE
 from tests.households.conftest import PHONE
 
 
@@ -68,3 +69,39 @@ def test_edit(signed_in, register):
     assert "已保存" in response.content.decode()
     household.refresh_from_db()
     assert (household.phone, household.members) == ("13999999999", 4)
+
+
+def test_the_list_pages_in_door_order_and_logs_only_the_page_shown(signed_in, register):
+
+    made = [
+        register(f"1390000{n:04d}", building=f"{n % 9 + 1}栋", unit_no="1单元", room=f"{n}")
+        for n in range(PAGE_SIZE + 3)
+    ]
+    door_order = sorted(made, key=lambda h: (h.building, h.unit_no, h.room, h.pk))
+    first = signed_in.get(reverse("pages:households")).content.decode()
+    assert f"第 1 / 2 页（共 {PAGE_SIZE + 3} 条）" in first
+    assert PersonalDataRead.objects.filter(purpose="list").count() == PAGE_SIZE
+    last = signed_in.get(reverse("pages:households") + "?page=2").content.decode()
+    shown = {h.pk for h in door_order[PAGE_SIZE:]}
+    assert (
+        set(
+            PersonalDataRead.objects.filter(purpose="list")
+            .order_by("-pk")[:3]
+            .values_list("household_id", flat=True)
+        )
+        == shown
+    )
+    for household in door_order[PAGE_SIZE:]:
+        assert household.phone in last and household.phone not in first
+    positions = [first.index(h.phone) for h in door_order[:PAGE_SIZE]]
+    assert positions == sorted(positions)
+
+
+def test_the_api_list_is_paginated_and_logs_only_the_page_answered(register, unit, api, worker):
+    made = [register(f"1390000{n:04d}", room=f"{n}") for n in range(5)]
+    body = api(worker).get("/households", served_unit=unit.pk, limit=2, offset=1).json()
+    assert body["count"] == 5
+    assert [h["id"] for h in body["items"]] == [h.pk for h in made[1:3]]
+    assert sorted(PersonalDataRead.objects.values_list("household_id", flat=True)) == [
+        h.pk for h in made[1:3]
+    ]

@@ -75,6 +75,8 @@ def test_anonymous_is_sent_to_sign_in(client, household):
 
 def test_api_list_for_the_worker_only(api, worker, coordinator, staff, household, unit):
     body = api(worker).get("/households", served_unit=unit.pk).json()
+    assert body["count"] == 1
+    body = body["items"]
     assert body[0]["phone"] == PHONE and body[0]["contact_name"] == "张阿姨"
     assert sorted(body[0]["categories"]) == ["elderly_alone", "home_isolation"]
     for user in (coordinator, staff):
