@@ -23,12 +23,12 @@ def test_personal_fields_are_encrypted_at_rest(register):
     household = register()
     row = raw_row(household.pk)
     raw = " ".join(row)
-    for secret in (PHONE, "张阿姨", "401", "3栋", "胰岛素", "2单元"):
+    for secret in (PHONE, "张阿姨", "401室", "3栋", "胰岛素", "2单元"):
         assert secret not in raw
     assert all(value.startswith("gAAAA") for value in row[:6])  # Fernet tokens
     assert PHONE not in row[6]  # the hash is keyed, not the number
     again = Household.objects.get(pk=household.pk)
-    assert (again.phone, again.contact_name, again.address) == (PHONE, "张阿姨", "3栋 2单元 401")
+    assert (again.phone, again.contact_name, again.address) == (PHONE, "张阿姨", "3栋 2单元 401室")
 
 
 def test_same_phone_in_same_community_is_refused_with_a_pointer(register):
@@ -43,7 +43,7 @@ def test_same_phone_in_same_community_is_refused_with_a_pointer(register):
 def test_same_address_in_same_community_is_refused(register):
     first = register()
     with pytest.raises(Conflict) as refused:
-        register("13900000000", building=" 3栋", unit_no="2 单元", room="４０１")
+        register("13900000000", building=" 3栋", unit_no="2 单元", room="４０１室")
     assert f"#{first.pk}" in refused.value.message
 
 

@@ -10,7 +10,7 @@ from tests.households.conftest import PERSONAL, PHONE
 def test_worker_plans_a_round_on_the_page(client, worker, delivered, two_doors, volunteer, item):
     client.force_login(worker)
     page = client.get(reverse("pages:round_new")).content.decode()
-    assert "安排入户" in page and "volunteer" in page and "3栋 2单元 401" in page
+    assert "安排入户" in page and "volunteer" in page and "3栋 2单元 401室" in page
     response = client.post(
         reverse("pages:round_new"),
         {
