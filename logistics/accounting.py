@@ -3,7 +3,7 @@
 For each (donor, item) of the lots given:
 
     received = in stock + reserved + in transit + delivered + lost or damaged
-               + written off + adjusted
+               + written off + adjusted + made into family kits
 
 - received: receipts, less the lines voided as entry errors (a mistyped receipt never came);
 - in stock / reserved: the balances now, split into free and promised to a community;
@@ -12,7 +12,13 @@ For each (donor, item) of the lots given:
   distributions, direct dispatches) less the returns of those;
 - lost or damaged: short on a delivery for those reasons (gone from the ledger at dispatch);
 - written off: write-off movements (expired, damaged, lost at a site);
-- adjusted: what count corrections took away (found stock makes it negative).
+- adjusted: what count corrections took away (found stock makes it negative);
+- made into family kits: parts assembled into kits (taking kits apart gives them back); a
+  kit lot's own "received" is the kits assembled (issue 20).
+
+A community's own stock point (issue 20) holds goods already delivered: its movements
+(arrival, handovers to households, rounds) and balances are past "delivered", so they are
+left out here — counted once, as delivered, not again as in stock.
 
 Goods returned on delivery are back on a shelf, so they count in stock again. The identity
 holds because each term comes from its own rows and the ledger sums to the balances (a
@@ -28,13 +34,21 @@ from datetime import datetime
 from django.db.models import Max, Min, QuerySet, Sum
 from django.utils.translation import pgettext_lazy
 
-from inventory.models import AdjustmentReason, Lot, MovementKind, StockBalance, StockMovement
-from logistics.models import DiscrepancyReason, ShipmentLine, ShipmentStatus
+from inventory.models import (
+    AdjustmentReason,
+    KitComponent,
+    Lot,
+    MovementKind,
+    StockBalance,
+    StockMovement,
+)
+from logistics.models import CommunityStockPoint, DiscrepancyReason, ShipmentLine, ShipmentStatus
 from logistics.resources import HISTORICAL_DISTRIBUTION
 
 SHIPMENT_LINE = "shipment_line"
 _DELIVERED = (ShipmentStatus.DELIVERED, ShipmentStatus.DELIVERED_WITH_DISCREPANCY)
 _LOST = (DiscrepancyReason.LOST, DiscrepancyReason.DAMAGED)
+_KITS = (MovementKind.KIT_ASSEMBLY, MovementKind.KIT_DISASSEMBLY)
 
 
 @dataclass
@@ -51,6 +65,7 @@ class ItemAccount:
     lost_or_damaged: int = 0
     written_off: int = 0
     adjusted: int = 0
+    made_into_kits: int = 0
     community_ids: set[int] = field(default_factory=set)
     first_received: datetime | None = None
     last_change: datetime | None = None
@@ -69,6 +84,7 @@ class ItemAccount:
             + self.lost_or_damaged
             + self.written_off
             + self.adjusted
+            + self.made_into_kits
         )
 
     @property
@@ -86,6 +102,7 @@ TERMS = {
     "lost_or_damaged": pgettext_lazy("gift account", "lost or damaged on the way"),
     "written_off": pgettext_lazy("gift account", "written off"),
     "adjusted": pgettext_lazy("gift account", "adjusted by counts"),
+    "made_into_kits": pgettext_lazy("gift account", "made into family kits"),
 }
 
 
@@ -99,7 +116,7 @@ def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:
 
 def lot_accounts(lots: QuerySet[Lot]) -> list[ItemAccount]:
     """The balance identity per (donor, item) of `lots`, ordered by donor then item id.
-    Five queries, whatever the number of lots or movements."""
+    Six queries, whatever the number of lots or movements."""
     accounts: dict[tuple[int | None, int], ItemAccount] = {}
 
     def account(donor_id: int | None, item_id: int) -> ItemAccount:
@@ -108,8 +125,11 @@ def lot_accounts(lots: QuerySet[Lot]) -> list[ItemAccount]:
             accounts[key] = ItemAccount(donor_id=donor_id, item_id=item_id)
         return accounts[key]
 
+    community_sites = CommunityStockPoint.objects.values("site_id")
+    kits = set(KitComponent.objects.values_list("kit_id", flat=True).distinct())
     movements = (
         StockMovement.objects.filter(lot__in=lots)
+        .exclude(site__in=community_sites)
         .values("lot__donor_id", "item_id", "kind", "adjustment__reason", "document_type")
         .annotate(total=Sum("quantity"), first=Min("occurred_at"), last=Max("occurred_at"))
         .order_by()
@@ -128,6 +148,10 @@ def lot_accounts(lots: QuerySet[Lot]) -> list[ItemAccount]:
                 a.adjusted -= total
         elif kind == MovementKind.WRITE_OFF:
             a.written_off -= total
+        elif kind in _KITS and row["item_id"] in kits:
+            a.received += total  # kits made (less those taken apart): the kit lot's source
+        elif kind in _KITS:
+            a.made_into_kits -= total  # parts that went into kits (back when taken apart)
         elif kind in (MovementKind.DISPATCH, MovementKind.RETURN) and not in_shipment:
             a.delivered -= total  # handed out without a shipment, less what came back
         # Transfers move goods between shelves (they sum to nothing); dispatches and returns
@@ -135,6 +159,7 @@ def lot_accounts(lots: QuerySet[Lot]) -> list[ItemAccount]:
 
     balances = (
         StockBalance.objects.filter(lot__in=lots)
+        .exclude(site__in=community_sites)
         .values("lot__donor_id", "item_id")
         .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
         .order_by()

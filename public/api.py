@@ -64,6 +64,7 @@ class DonorItemOut(Schema):
     lost_or_damaged: int
     written_off: int
     adjusted: int
+    made_into_kits: int
     communities: int
 
 

@@ -1,7 +1,8 @@
 """Property: for every donor and item, received = in stock + reserved + in transit +
 delivered + lost or damaged + written off + adjusted — over random histories of receipts,
 transfers, allocations, dispatches, short deliveries (lost, damaged, returned), write-offs,
-found stock, historical distributions and voids. Refused operations change nothing; what is
+found stock, historical distributions, voids, family kits assembled and taken apart, and
+deliveries into a community's own stock point (issue 20). Refused operations change nothing; what is
 received and delivered is also checked against the documents themselves."""
 
 import contextlib
@@ -12,13 +13,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from core.exceptions import DomainError
-from inventory.models import DonationLine, Lot, OrganisationRole, StockMovement
+from inventory.models import DonationLine, KitComponent, Lot, OrganisationRole, StockMovement
 from inventory.selectors import ledger_mismatches
 from inventory.services import (
     DonationLineInput,
     TransferLineInput,
     donation_line_void,
     donation_receive,
+    kit_assemble,
+    kit_disassemble,
     stock_adjust,
     stock_dispatch,
     stock_transfer,
@@ -35,6 +38,7 @@ from logistics.services import (
     shipment_dispatch,
     stock_write_off_releasing,
 )
+from logistics.services.community_stock import community_stock_point
 from supply_requests.services import (
     RequestLineInput,
     request_approve,
@@ -60,6 +64,7 @@ operation = st.one_of(
     st.tuples(st.just("deliver"), st.sampled_from(["", "lost", "damaged", "returned"]), q),
     st.tuples(st.sampled_from(["write_off", "found", "count", "historical"]), index, q),
     st.tuples(st.just("void"), index, st.just(0)),
+    st.tuples(st.sampled_from(["kit", "unkit"]), index, st.integers(1, 3)),
 )
 
 
@@ -78,6 +83,10 @@ class BalanceIdentityTest(TestCase):
             unit.organisations.add(organisation)
             UnitMembershipFactory(user=self.worker, served_unit=unit)
         self.item = ItemFactory()
+        # A family kit of 5 of the item; the second unit keeps its own stock (a register).
+        self.kit = ItemFactory()
+        KitComponent.objects.create(kit=self.kit, component=self.item, quantity=5)
+        community_stock_point(self.units[1])
         self.donors = ["成都市慈善总会", "张先生"]
         for donor in self.donors:
             self.receive(donor, 60)
@@ -150,6 +159,13 @@ class BalanceIdentityTest(TestCase):
                 document_type=HISTORICAL_DISTRIBUTION,
                 document_id=self.units[a].pk,
             )
+        elif kind == "kit":
+            kit_assemble(actor=actor, site=site, kit=self.kit, count=b)
+        elif kind == "unkit":
+            kits = Lot.objects.filter(item=self.kit, balances__site=site, balances__on_hand__gt=0)
+            kit_lot = kits.order_by("pk").first()
+            if kit_lot is not None:
+                kit_disassemble(actor=actor, site=site, kit_lot=kit_lot, count=b)
         elif kind == "void":
             line = DonationLine.objects.filter(voided_at=None).order_by("-pk")[a : a + 1].first()
             if line is not None:
@@ -165,6 +181,9 @@ class BalanceIdentityTest(TestCase):
         assert accounts, "every history has the two first receipts"
         for account in accounts:
             assert account.balances, (operations, account)
+            assert account.made_into_kits >= 0
+            if account.item_id == self.kit.pk:
+                continue  # a kit lot's "received" is the kits assembled, not a donation
             lines = DonationLine.objects.filter(
                 lot__donor_id=account.donor_id, voided_at=None
             ).values_list("quantity", flat=True)

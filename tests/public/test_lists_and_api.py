@@ -101,6 +101,7 @@ def test_api_donor(client, world):
                 "lost_or_damaged": 0,
                 "written_off": 0,
                 "adjusted": 0,
+                "made_into_kits": 0,
                 "communities": 1,
             }
         ],
