@@ -44,7 +44,7 @@ from supply_requests.roles import roles_for
 from supply_requests.selectors import NEED_BASIS, coordinated_units, open_demands, units_for
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanLine:
     request_line: int
     request: int
@@ -80,52 +80,66 @@ class Plan:
 
     def unit_summary(self) -> list[dict]:
         """Per served unit and item: its lines, what it waits for and what the plan gives."""
-        units: dict[tuple[int, str], dict] = {}
+        # Summed in lists, made into dicts once: tens of thousands of rows at 140,000 lines.
+        units: dict[tuple[int, str], list] = {}
         for entry in self.entries:
-            row = units.setdefault(
-                (entry["served_unit"], entry["item"]),
-                {
-                    "served_unit": entry["served_unit"],
-                    "served_unit_name": entry["served_unit_name"],
-                    "item": entry["item"],
-                    "lines": 0,
-                    "outstanding": 0,
-                    "planned": 0,
-                },
-            )
-            row["lines"] += 1
-            row["outstanding"] += entry["outstanding"]
-            row["planned"] += entry["quantity"]
-        return list(units.values())
+            key = (entry["served_unit"], entry["item"])
+            row = units.get(key)
+            if row is None:
+                units[key] = [entry["served_unit_name"], 1, entry["outstanding"], entry["quantity"]]
+            else:
+                row[1] += 1
+                row[2] += entry["outstanding"]
+                row[3] += entry["quantity"]
+        return [
+            {
+                "served_unit": unit,
+                "served_unit_name": name,
+                "item": item,
+                "lines": lines,
+                "outstanding": outstanding,
+                "planned": planned,
+            }
+            for (unit, item), (name, lines, outstanding, planned) in units.items()
+        ]
 
 
-def _explain(share: Share, demand_info: dict, item: Item) -> dict:
-    """What a plan (and its stored record) keeps of one line's reasoning: codes and numbers,
-    never words, so it reads in whatever language it is shown in later."""
-    level = float(share.level) if share.level is not None else None
-    return {
-        "request_line": share.line_id,
-        "request": demand_info["request_id"],
-        "served_unit": demand_info["unit_id"],
-        "served_unit_name": demand_info["unit_name"],
-        "item": item.code,
-        "item_name_zh": item.name_zh,
-        "item_name_en": item.name_en,
-        "tier": share.tier,
-        "need": share.need,
-        "need_basis_code": demand_info["need_basis"],
-        "need_claimed": demand_info["need_claimed"],
-        "need_capped": demand_info["need_capped"],
-        "outstanding": share.outstanding,
-        "quantity": share.quantity,
-        "unit_quantity": share.unit_quantity,
-        "share_per_need": level,
-        "share_per_person": round(share.unit_quantity / share.need, 4),
-        "why_code": share.why,
-    }
+def _explanations(shares: Sequence[Share], info: dict[int, dict], item: Item) -> list[dict]:
+    """What a plan (and its stored record) keeps of each line's reasoning: codes and numbers,
+    never words, so it reads in whatever language it is shown in later. One dict per request
+    line: 140,000 of them in a large plan, so the item's fields are read once."""
+    code, name_zh, name_en = item.code, item.name_zh, item.name_en
+    entries = []
+    append = entries.append
+    for share in shares:
+        line = info[share.line_id]
+        level = share.level
+        append(
+            {
+                "request_line": share.line_id,
+                "request": line["request_id"],
+                "served_unit": line["unit_id"],
+                "served_unit_name": line["unit_name"],
+                "item": code,
+                "item_name_zh": name_zh,
+                "item_name_en": name_en,
+                "tier": share.tier,
+                "need": share.need,
+                "need_basis_code": line["need_basis"],
+                "need_claimed": line["need_claimed"],
+                "need_capped": line["need_capped"],
+                "outstanding": share.outstanding,
+                "quantity": share.quantity,
+                "unit_quantity": share.unit_quantity,
+                "share_per_need": float(level) if level is not None else None,
+                "share_per_person": round(share.unit_quantity / share.need, 4),
+                "why_code": share.why,
+            }
+        )
+    return entries
 
 
-# What a stored plan keeps of each explanation entry: the codes and numbers of `_explain`.
+# What a stored plan keeps of each explanation entry: the codes and numbers of `_explanations`.
 STORED_EXPLANATION_KEYS = (
     "request_line",
     "request",
@@ -210,9 +224,11 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
         .annotate(free=Sum(F("on_hand") - F("reserved")))
     ):
         available[row["item_id"]][row["site_id"]] = row["free"]
-    demands_by_item, info = open_demands(actor=actor, item_ids=[item.pk for item in items])
     plan = Plan()
+    # Loading the demand makes as many small objects as planning it: the collector stays
+    # paused for both.
     with collector_paused():
+        demands_by_item, info = open_demands(actor=actor, item_ids=[item.pk for item in items])
         for item in items:
             demands = demands_by_item.get(item.pk, [])
             _plan_item(plan, item, sites, available[item.pk], demands, info)
@@ -231,29 +247,32 @@ def _plan_item(
     site_stock = [(site.pk, available.get(site.pk, 0)) for site in sites]
     supply = sum(quantity for _site, quantity in site_stock)
     shares = fair_shares(demands, supply)
-    by_id = {site.pk: site for site in sites}
     chinese = (get_language() or "zh-hans").startswith("zh")
+    name = item.name_zh if chinese or not item.name_en else item.name_en
+    site_of = {site.pk: (site.code, site.name) for site in sites}
+    append = plan.allocations.append
     for pick in assign_sites(shares, site_stock):
         line = info[pick.line_id]
-        plan.allocations.append(
+        code, site_name = site_of[pick.site_id]
+        append(
             PlanLine(
-                request_line=pick.line_id,
-                request=line["request_id"],
-                served_unit=line["unit_id"],
-                served_unit_name=line["unit_name"],
-                item=item.code,
-                site=by_id[pick.site_id].code,
-                quantity=pick.quantity,
-                item_name=item.name_zh if chinese or not item.name_en else item.name_en,
-                site_name=by_id[pick.site_id].name,
+                pick.line_id,
+                line["request_id"],
+                line["unit_id"],
+                line["unit_name"],
+                item.code,
+                code,
+                pick.quantity,
+                name,
+                site_name,
             )
         )
-    plan.entries.extend(_explain(s, info[s.line_id], item) for s in shares)
+    plan.entries.extend(_explanations(shares, info, item))
     outstanding = sum(d.outstanding for d in demands)
     plan.items.append(
         {
             "item": item.code,
-            "item_name": item.name_zh if chinese or not item.name_en else item.name_en,
+            "item_name": name,
             "available": supply,
             "outstanding": outstanding,
             "planned": sum(s.quantity for s in shares),
