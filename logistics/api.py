@@ -123,7 +123,7 @@ def plan_allocations(
         "explanation": explanation,
         "items": plan.items,
         "units": plan.unit_summary(),
-        "count": len(plan.entries),
+        "count": len(plan.lines),
         "offset": offset,
         "limit": limit,
     }

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
@@ -60,11 +61,17 @@ class PlanLine:
 @dataclass
 class Plan:
     allocations: list[PlanLine] = field(default_factory=list)
-    # One entry per request line: codes and numbers only. The words (`explain`) are made only
-    # for what is shown: at 140,000 demand lines, writing every sentence cost more than the
-    # planning itself.
-    entries: list[dict] = field(default_factory=list)
+    # One (share, demand info, item) per request line, in plan order. Its entry — codes and
+    # numbers only — is made when it is read (`entries`, `page`), and its words (`explain`)
+    # only for what is shown: at 140,000 demand lines, making every entry for a page of 500
+    # cost a tenth of the answer, and writing every sentence more than the planning itself.
+    lines: list[tuple[Share, dict, Item]] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
+
+    @cached_property
+    def entries(self) -> list[dict]:
+        """Every request line's reasoning, as a stored plan keeps it."""
+        return [_entry(*line) for line in self.lines]
 
     @property
     def explanation(self) -> list[dict]:
@@ -73,7 +80,7 @@ class Plan:
 
     def page(self, *, offset: int, limit: int) -> tuple[list[PlanLine], list[dict]]:
         """A page of request lines (in plan order): their picks and their explained reasons."""
-        entries = self.entries[offset : offset + limit]
+        entries = [_entry(*line) for line in self.lines[offset : offset + limit]]
         lines = {entry["request_line"] for entry in entries}
         picks = [pick for pick in self.allocations if pick.request_line in lines]
         return picks, [explain(entry) for entry in entries]
@@ -82,15 +89,15 @@ class Plan:
         """Per served unit and item: its lines, what it waits for and what the plan gives."""
         # Summed in lists, made into dicts once: tens of thousands of rows at 140,000 lines.
         units: dict[tuple[int, str], list] = {}
-        for entry in self.entries:
-            key = (entry["served_unit"], entry["item"])
+        for share, line, item in self.lines:
+            key = (line["unit_id"], item.code)
             row = units.get(key)
             if row is None:
-                units[key] = [entry["served_unit_name"], 1, entry["outstanding"], entry["quantity"]]
+                units[key] = [line["unit_name"], 1, share.outstanding, share.quantity]
             else:
                 row[1] += 1
-                row[2] += entry["outstanding"]
-                row[3] += entry["quantity"]
+                row[2] += share.outstanding
+                row[3] += share.quantity
         return [
             {
                 "served_unit": unit,
@@ -104,42 +111,33 @@ class Plan:
         ]
 
 
-def _explanations(shares: Sequence[Share], info: dict[int, dict], item: Item) -> list[dict]:
-    """What a plan (and its stored record) keeps of each line's reasoning: codes and numbers,
-    never words, so it reads in whatever language it is shown in later. One dict per request
-    line: 140,000 of them in a large plan, so the item's fields are read once."""
-    code, name_zh, name_en = item.code, item.name_zh, item.name_en
-    entries = []
-    append = entries.append
-    for share in shares:
-        line = info[share.line_id]
-        level = share.level
-        append(
-            {
-                "request_line": share.line_id,
-                "request": line["request_id"],
-                "served_unit": line["unit_id"],
-                "served_unit_name": line["unit_name"],
-                "item": code,
-                "item_name_zh": name_zh,
-                "item_name_en": name_en,
-                "tier": share.tier,
-                "need": share.need,
-                "need_basis_code": line["need_basis"],
-                "need_claimed": line["need_claimed"],
-                "need_capped": line["need_capped"],
-                "outstanding": share.outstanding,
-                "quantity": share.quantity,
-                "unit_quantity": share.unit_quantity,
-                "share_per_need": float(level) if level is not None else None,
-                "share_per_person": round(share.unit_quantity / share.need, 4),
-                "why_code": share.why,
-            }
-        )
-    return entries
+def _entry(share: Share, line: dict, item: Item) -> dict:
+    """What a plan (and its stored record) keeps of one line's reasoning: codes and numbers,
+    never words, so it reads in whatever language it is shown in later."""
+    level = share.level
+    return {
+        "request_line": share.line_id,
+        "request": line["request_id"],
+        "served_unit": line["unit_id"],
+        "served_unit_name": line["unit_name"],
+        "item": item.code,
+        "item_name_zh": item.name_zh,
+        "item_name_en": item.name_en,
+        "tier": share.tier,
+        "need": share.need,
+        "need_basis_code": line["need_basis"],
+        "need_claimed": line["need_claimed"],
+        "need_capped": line["need_capped"],
+        "outstanding": share.outstanding,
+        "quantity": share.quantity,
+        "unit_quantity": share.unit_quantity,
+        "share_per_need": float(level) if level is not None else None,
+        "share_per_person": round(share.unit_quantity / share.need, 4),
+        "why_code": share.why,
+    }
 
 
-# What a stored plan keeps of each explanation entry: the codes and numbers of `_explanations`.
+# What a stored plan keeps of each explanation entry: the codes and numbers of `_entry`.
 STORED_EXPLANATION_KEYS = (
     "request_line",
     "request",
@@ -267,7 +265,7 @@ def _plan_item(
                 site_name,
             )
         )
-    plan.entries.extend(_explanations(shares, info, item))
+    plan.lines.extend((share, info[share.line_id], item) for share in shares)
     outstanding = sum(d.outstanding for d in demands)
     plan.items.append(
         {
