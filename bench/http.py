@@ -99,12 +99,21 @@ def used(before: dict[int, float], after: dict[int, float]) -> float:
 
 
 def load(
-    base: str, method: str, path: str, headers: list[str], body: str = "", pool: list = ()
+    base: str,
+    method: str,
+    path: str,
+    headers: list[str],
+    body: str = "",
+    pool: list = (),
+    *,
+    concurrency: int = CONCURRENCY,
+    requests: int = REQUESTS,
+    seconds: float = SECONDS,
 ) -> dict:
     command = [
         sys.executable, "-m", "bench.load", base + path, "--method", method,
-        "--concurrency", str(CONCURRENCY), "--requests", str(REQUESTS),
-        "--seconds", str(SECONDS),
+        "--concurrency", str(concurrency), "--requests", str(requests),
+        "--seconds", str(seconds),
     ]  # fmt: skip
     if body:
         command += ["--body", body]

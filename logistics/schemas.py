@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from core.api import Id
 from core.quantities import MAX_QUANTITY, Count, Quantity
@@ -53,7 +54,7 @@ class PlanExplanationOut(Schema):
     text: str
 
 
-class PlanItemOut(Schema):
+class PlanItemOut(BaseModel):
     item: str
     item_name: str
     available: int
@@ -62,7 +63,10 @@ class PlanItemOut(Schema):
     short: int
 
 
-class PlanUnitOut(Schema):
+# The per-item and per-unit totals are plain dicts, tens of thousands of them at 140,000
+# demand lines: a pydantic model validates a dict in its core, where ninja's `Schema` first
+# wraps every row to read attributes of ORM objects (a second of a plan's answer).
+class PlanUnitOut(BaseModel):
     served_unit: int
     served_unit_name: str
     item: str

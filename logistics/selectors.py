@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
@@ -44,7 +45,7 @@ from supply_requests.roles import roles_for
 from supply_requests.selectors import NEED_BASIS, coordinated_units, open_demands, units_for
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanLine:
     request_line: int
     request: int
@@ -60,11 +61,17 @@ class PlanLine:
 @dataclass
 class Plan:
     allocations: list[PlanLine] = field(default_factory=list)
-    # One entry per request line: codes and numbers only. The words (`explain`) are made only
-    # for what is shown: at 140,000 demand lines, writing every sentence cost more than the
-    # planning itself.
-    entries: list[dict] = field(default_factory=list)
+    # One (share, demand info, item) per request line, in plan order. Its entry — codes and
+    # numbers only — is made when it is read (`entries`, `page`), and its words (`explain`)
+    # only for what is shown: at 140,000 demand lines, making every entry for a page of 500
+    # cost a tenth of the answer, and writing every sentence more than the planning itself.
+    lines: list[tuple[Share, dict, Item]] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
+
+    @cached_property
+    def entries(self) -> list[dict]:
+        """Every request line's reasoning, as a stored plan keeps it."""
+        return [_entry(*line) for line in self.lines]
 
     @property
     def explanation(self) -> list[dict]:
@@ -73,59 +80,64 @@ class Plan:
 
     def page(self, *, offset: int, limit: int) -> tuple[list[PlanLine], list[dict]]:
         """A page of request lines (in plan order): their picks and their explained reasons."""
-        entries = self.entries[offset : offset + limit]
+        entries = [_entry(*line) for line in self.lines[offset : offset + limit]]
         lines = {entry["request_line"] for entry in entries}
         picks = [pick for pick in self.allocations if pick.request_line in lines]
         return picks, [explain(entry) for entry in entries]
 
     def unit_summary(self) -> list[dict]:
         """Per served unit and item: its lines, what it waits for and what the plan gives."""
-        units: dict[tuple[int, str], dict] = {}
-        for entry in self.entries:
-            row = units.setdefault(
-                (entry["served_unit"], entry["item"]),
-                {
-                    "served_unit": entry["served_unit"],
-                    "served_unit_name": entry["served_unit_name"],
-                    "item": entry["item"],
-                    "lines": 0,
-                    "outstanding": 0,
-                    "planned": 0,
-                },
-            )
-            row["lines"] += 1
-            row["outstanding"] += entry["outstanding"]
-            row["planned"] += entry["quantity"]
-        return list(units.values())
+        # Summed in lists, made into dicts once: tens of thousands of rows at 140,000 lines.
+        units: dict[tuple[int, str], list] = {}
+        for share, line, item in self.lines:
+            key = (line["unit_id"], item.code)
+            row = units.get(key)
+            if row is None:
+                units[key] = [line["unit_name"], 1, share.outstanding, share.quantity]
+            else:
+                row[1] += 1
+                row[2] += share.outstanding
+                row[3] += share.quantity
+        return [
+            {
+                "served_unit": unit,
+                "served_unit_name": name,
+                "item": item,
+                "lines": lines,
+                "outstanding": outstanding,
+                "planned": planned,
+            }
+            for (unit, item), (name, lines, outstanding, planned) in units.items()
+        ]
 
 
-def _explain(share: Share, demand_info: dict, item: Item) -> dict:
+def _entry(share: Share, line: dict, item: Item) -> dict:
     """What a plan (and its stored record) keeps of one line's reasoning: codes and numbers,
     never words, so it reads in whatever language it is shown in later."""
-    level = float(share.level) if share.level is not None else None
+    level = share.level
     return {
         "request_line": share.line_id,
-        "request": demand_info["request_id"],
-        "served_unit": demand_info["unit_id"],
-        "served_unit_name": demand_info["unit_name"],
+        "request": line["request_id"],
+        "served_unit": line["unit_id"],
+        "served_unit_name": line["unit_name"],
         "item": item.code,
         "item_name_zh": item.name_zh,
         "item_name_en": item.name_en,
         "tier": share.tier,
         "need": share.need,
-        "need_basis_code": demand_info["need_basis"],
-        "need_claimed": demand_info["need_claimed"],
-        "need_capped": demand_info["need_capped"],
+        "need_basis_code": line["need_basis"],
+        "need_claimed": line["need_claimed"],
+        "need_capped": line["need_capped"],
         "outstanding": share.outstanding,
         "quantity": share.quantity,
         "unit_quantity": share.unit_quantity,
-        "share_per_need": level,
+        "share_per_need": float(level) if level is not None else None,
         "share_per_person": round(share.unit_quantity / share.need, 4),
         "why_code": share.why,
     }
 
 
-# What a stored plan keeps of each explanation entry: the codes and numbers of `_explain`.
+# What a stored plan keeps of each explanation entry: the codes and numbers of `_entry`.
 STORED_EXPLANATION_KEYS = (
     "request_line",
     "request",
@@ -210,9 +222,11 @@ def allocation_plan(*, actor: User, items: Sequence[Item], sites: Sequence[Site]
         .annotate(free=Sum(F("on_hand") - F("reserved")))
     ):
         available[row["item_id"]][row["site_id"]] = row["free"]
-    demands_by_item, info = open_demands(actor=actor, item_ids=[item.pk for item in items])
     plan = Plan()
+    # Loading the demand makes as many small objects as planning it: the collector stays
+    # paused for both.
     with collector_paused():
+        demands_by_item, info = open_demands(actor=actor, item_ids=[item.pk for item in items])
         for item in items:
             demands = demands_by_item.get(item.pk, [])
             _plan_item(plan, item, sites, available[item.pk], demands, info)
@@ -231,29 +245,32 @@ def _plan_item(
     site_stock = [(site.pk, available.get(site.pk, 0)) for site in sites]
     supply = sum(quantity for _site, quantity in site_stock)
     shares = fair_shares(demands, supply)
-    by_id = {site.pk: site for site in sites}
     chinese = (get_language() or "zh-hans").startswith("zh")
+    name = item.name_zh if chinese or not item.name_en else item.name_en
+    site_of = {site.pk: (site.code, site.name) for site in sites}
+    append = plan.allocations.append
     for pick in assign_sites(shares, site_stock):
         line = info[pick.line_id]
-        plan.allocations.append(
+        code, site_name = site_of[pick.site_id]
+        append(
             PlanLine(
-                request_line=pick.line_id,
-                request=line["request_id"],
-                served_unit=line["unit_id"],
-                served_unit_name=line["unit_name"],
-                item=item.code,
-                site=by_id[pick.site_id].code,
-                quantity=pick.quantity,
-                item_name=item.name_zh if chinese or not item.name_en else item.name_en,
-                site_name=by_id[pick.site_id].name,
+                pick.line_id,
+                line["request_id"],
+                line["unit_id"],
+                line["unit_name"],
+                item.code,
+                code,
+                pick.quantity,
+                name,
+                site_name,
             )
         )
-    plan.entries.extend(_explain(s, info[s.line_id], item) for s in shares)
+    plan.lines.extend((share, info[share.line_id], item) for share in shares)
     outstanding = sum(d.outstanding for d in demands)
     plan.items.append(
         {
             "item": item.code,
-            "item_name": item.name_zh if chinese or not item.name_en else item.name_en,
+            "item_name": name,
             "available": supply,
             "outstanding": outstanding,
             "planned": sum(s.quantity for s in shares),

@@ -84,7 +84,7 @@ NEED_BASIS = {
 }
 
 
-def directory_need(unit: ServedUnit) -> tuple[int, str] | None:
+def directory_need(unit: "ServedUnit | _DirectoryFigures") -> tuple[int, str] | None:
     """The directory's figure for a unit: registered population, else households in
     isolation, else households; None when it has none."""
     for basis in ("population", "isolated_households", "households"):
@@ -94,7 +94,7 @@ def directory_need(unit: ServedUnit) -> tuple[int, str] | None:
     return None
 
 
-def need_of(claimed: int, unit: ServedUnit) -> Need:
+def need_of(claimed: int, unit: "ServedUnit | _DirectoryFigures") -> Need:
     """A unit's need: the people its requests say they serve, but never more than the
     directory's figure for the unit (so a request cannot inflate its share); without a
     claim, the directory's figure; without either, 1."""
@@ -112,45 +112,79 @@ def tier_of(priority: str, frontline_medical: bool) -> int:
     return 0 if frontline_medical else _TIER[priority]
 
 
+@dataclass(frozen=True, slots=True)
+class _DirectoryFigures:
+    """The directory's figures of a unit, as `directory_need` reads them."""
+
+    population: int
+    isolated_households: int
+    households: int
+
+
 def open_demands(
     *, actor: User, item_ids: list[int]
 ) -> tuple[dict[int, list[Demand]], dict[int, dict]]:
-    """Approved, not yet allocated request lines of the units the actor coordinates."""
-    lines = (
+    """Approved, not yet allocated request lines of the units the actor coordinates.
+
+    Read as tuples of the columns used, not as model instances, and each unit's figures once
+    rather than on every line: at 140,000 lines, building the lines, their requests and
+    their units was most of a plan's time (bench/plan_http.py)."""
+    rows = list(
         SupplyRequestLine.objects.filter(
             item_id__in=item_ids,
             request__status__in=ACTIVE_STATUSES,
             request__served_unit__in=coordinated_units(actor),
             quantity_approved__gt=F("quantity_allocated"),
         )
-        .select_related("request__served_unit")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "item_id",
+            "quantity_approved",
+            "quantity_allocated",
+            "request_id",
+            "request__priority",
+            "request__people_served",
+            "request__served_unit_id",
+        )
     )
-    lines = list(lines)
+    units = {
+        pk: (name, frontline, _DirectoryFigures(population, isolated, households))
+        for pk, name, frontline, population, isolated, households in ServedUnit.objects.filter(
+            pk__in={row[7] for row in rows}
+        ).values_list(
+            "pk", "name", "frontline_medical", "population", "isolated_households", "households"
+        )
+    }
     # One need per unit and item, whatever number of requests carry it: the largest claim.
     claims: dict[tuple[int, int], int] = defaultdict(int)
-    for line in lines:
-        key = (line.request.served_unit_id, line.item_id)
-        claims[key] = max(claims[key], line.request.people_served)
+    for row in rows:
+        key = (row[7], row[1])
+        if row[6] > claims[key]:
+            claims[key] = row[6]
     by_item: dict[int, list[Demand]] = defaultdict(list)
     info: dict[int, dict] = {}
-    for line in lines:
-        request, unit = line.request, line.request.served_unit
-        need = need_of(claims[(unit.pk, line.item_id)], unit)
-        by_item[line.item_id].append(
+    needs: dict[tuple[int, int], Need] = {}
+    for line_id, item_id, approved, allocated, request_id, priority, _claim, unit_id in rows:
+        unit_name, frontline_medical, figures = units[unit_id]
+        claimed = claims[(unit_id, item_id)]
+        need = needs.get((unit_id, claimed))
+        if need is None:
+            need = needs[(unit_id, claimed)] = need_of(claimed, figures)
+        by_item[item_id].append(
             Demand(
-                line_id=line.pk,
-                item_id=line.item_id,
-                tier=tier_of(request.priority, unit.frontline_medical),
-                need=need.value,
-                outstanding=line.quantity_outstanding,
-                unit_id=unit.pk,
+                line_id,
+                item_id,
+                0 if frontline_medical else _TIER[priority],  # tier_of, inlined
+                need.value,
+                approved - allocated,
+                unit_id,
             )
         )
-        info[line.pk] = {
-            "request_id": request.pk,
-            "unit_id": unit.pk,
-            "unit_name": unit.name,
+        info[line_id] = {
+            "request_id": request_id,
+            "unit_id": unit_id,
+            "unit_name": unit_name,
             "need_basis": need.basis,
             "need_claimed": need.claimed,
             "need_capped": need.capped,
