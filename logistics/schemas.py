@@ -69,10 +69,11 @@ class PlanItemOut(BaseModel):
 class PlanUnitOut(BaseModel):
     served_unit: int
     served_unit_name: str
-    item: str
-    lines: int = Field(..., description="its approved request lines of the item")
-    outstanding: int
-    planned: int
+    items: int = Field(..., description="the items it waits for")
+    lines: int = Field(..., description="its approved request lines of the planned items")
+    in_full: int = Field(..., description="lines the plan serves in full")
+    in_part: int = Field(..., description="lines the plan serves in part")
+    not_served: int = Field(..., description="lines the plan gives nothing")
 
 
 class PlanOut(Schema):

@@ -117,10 +117,11 @@ def test_plan_answer_is_a_page_of_lines_with_whole_totals(
             {
                 "served_unit": pages[0]["units"][0]["served_unit"],
                 "served_unit_name": "玉林北路社区",
-                "item": item.code,
+                "items": 1,
                 "lines": 5,
-                "outstanding": 50,
-                "planned": 30,
+                "in_full": 3,
+                "in_part": 0,
+                "not_served": 2,
             }
         ]
     )
