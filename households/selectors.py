@@ -320,3 +320,27 @@ def households_reached_by_lot(lot_ids: Iterable[int]) -> dict[int, int]:
     for pair in pairs:
         households.setdefault(pair["lot_id"], set()).add(by_handover[pair["document_id"]])
     return {lot_id: len(ids) for lot_id, ids in households.items()}
+
+
+def households_reached_by_item(lots: QuerySet) -> dict[int, int]:
+    """Per item, how many different households the goods of `lots` reached (handed over
+    from a community's stock, at a door or on a round): a count, never a person. Two
+    queries, whatever the number of lots or handovers. A kit is its own lot: goods given
+    as parts of kits are counted under the kit, not here."""
+    pairs = list(
+        StockMovement.objects.filter(
+            lot__in=lots, kind=MovementKind.HANDOVER, document_type="household_handover"
+        )
+        .values_list("item_id", "document_id")
+        .distinct()
+        .order_by()
+    )
+    household_of = dict(
+        Handover.objects.filter(pk__in={handover for _item, handover in pairs}).values_list(
+            "pk", "household_id"
+        )
+    )
+    reached: dict[int, set[int]] = {}
+    for item_id, handover in pairs:
+        reached.setdefault(item_id, set()).add(household_of[handover])
+    return {item_id: len(households) for item_id, households in reached.items()}

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.throttling import SimpleRateThrottle
 
 from core.api import Id, responses
@@ -66,6 +66,7 @@ class DonorItemOut(Schema):
     adjusted: int
     made_into_kits: int
     communities: int
+    households: int = Field(..., description="different households its goods reached")
 
 
 class DonorOut(Schema):
@@ -127,7 +128,14 @@ def public_donor(request: HttpRequest, donor_id: Id):
         items = []
         for entry in selectors.donor_accounts(donor):
             row = {term: getattr(entry.account, term) for term in TERMS}
-            items.append({"item": entry.item.code, **row, "communities": entry.account.communities})
+            items.append(
+                {
+                    "item": entry.item.code,
+                    **row,
+                    "communities": entry.account.communities,
+                    "households": entry.households,
+                }
+            )
         return {"donor": selectors.donor_public_name(donor), "items": items}
 
     body = _cached(f"public-api:donor:{donor_id}", compute)

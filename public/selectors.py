@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from households.selectors import households_reached_by_item
 from inventory.models import Donation, Donor, Item, Lot, MovementKind, Organisation, StockMovement
 from logistics.accounting import ItemAccount, lot_accounts
 from logistics.models import ShipmentLine
@@ -85,11 +86,13 @@ def public_donation(donation_id: int) -> Donation | None:
 class PublicAccount:
     item: Item
     account: ItemAccount
+    households: int = 0  # different households its goods reached at their doors
 
 
-def _with_items(accounts: list[ItemAccount]) -> list[PublicAccount]:
+def _with_items(accounts: list[ItemAccount], lots: QuerySet[Lot]) -> list[PublicAccount]:
     items = Item.objects.in_bulk({a.item_id for a in accounts})
-    return [PublicAccount(items[a.item_id], a) for a in accounts]
+    reached = households_reached_by_item(lots)
+    return [PublicAccount(items[a.item_id], a, reached.get(a.item_id, 0)) for a in accounts]
 
 
 def donor_accounts(donor: Donor) -> list[PublicAccount]:
@@ -97,11 +100,12 @@ def donor_accounts(donor: Donor) -> list[PublicAccount]:
     lots = Lot.objects.filter(
         donor=donor, donation_line__donation__organisation__in=published_organisations()
     )
-    return _with_items(lot_accounts(lots))
+    return _with_items(lot_accounts(lots), lots)
 
 
 def donation_accounts(donation: Donation) -> list[PublicAccount]:
-    return _with_items(lot_accounts(Lot.objects.filter(donation_line__donation=donation)))
+    lots = Lot.objects.filter(donation_line__donation=donation)
+    return _with_items(lot_accounts(lots), lots)
 
 
 def _donor_donations(donor: Donor) -> QuerySet[Donation]:

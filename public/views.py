@@ -63,6 +63,7 @@ def _account_context(accounts) -> list[dict]:
             "unit": entry.item.base_unit,
             "terms": [(label, getattr(entry.account, term)) for term, label in TERMS.items()],
             "account": entry.account,
+            "households": entry.households,
         }
         for entry in accounts
     ]

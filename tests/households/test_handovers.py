@@ -13,6 +13,7 @@ from households.selectors import household_summary, households_reached
 from households.services.handovers import household_handover
 from inventory.models import MovementKind, StockBalance, StockMovement
 from logistics.models import CommunityStockPoint
+from tests.households.conftest import PHONE
 
 
 @pytest.fixture
@@ -103,3 +104,34 @@ def test_the_donors_lot_is_followed_to_the_households_it_reached(delivered, regi
     household_handover(actor=worker, household=first, item=item, quantity=1)
     household_handover(actor=worker, household=second, item=item, quantity=3)
     assert households_reached_by_lot([lot_id]) == {lot_id: 2}
+
+
+def test_the_donors_public_page_counts_the_households_its_gift_reached(
+    client, delivered, register, worker, item, organisation, coordinator
+):
+    """Where did my gift go, past the community's gate: a number of households, no person."""
+    from inventory.models import Donor
+    from public.models import OrganisationPublication
+    from tests.public.conftest import forget_pages
+
+    OrganisationPublication.objects.create(
+        organisation=organisation, published=True, changed_by=coordinator
+    )
+    first = register()
+    second = register("13900000099", building="8栋", unit_no="1单元", room="202室")
+    household_handover(actor=worker, household=first, item=item, quantity=10)
+    household_handover(actor=worker, household=first, item=item, quantity=5)
+    household_handover(actor=worker, household=second, item=item, quantity=5)
+    donor = Donor.objects.get(name="成都市慈善总会")
+    forget_pages()
+
+    page = client.get(f"/public/donors/{donor.pk}/").content.decode()
+    api = client.get(f"/api/v1/public/donors/{donor.pk}").json()
+
+    assert "已送到 2 户家庭门口" in page  # two households, whatever the number of handovers
+    (masks,) = api["items"]
+    assert (masks["households"], masks["delivered"], masks["communities"]) == (2, 60, 1)
+    # Delivered goods counted once: the community's stock is not "in stock" again.
+    assert masks["in_stock"] == 0 and masks["received"] == 100
+    for personal in ("张阿姨", PHONE, "8栋", "202室", "3栋"):
+        assert personal not in page and personal not in str(api)
