@@ -66,7 +66,7 @@ class DonorItemOut(Schema):
     adjusted: int
     made_into_kits: int
     communities: int
-    households: int = Field(..., description="different households its goods reached")
+    households_reached: int = Field(..., description="different households its goods reached")
 
 
 class DonorOut(Schema):
@@ -133,7 +133,7 @@ def public_donor(request: HttpRequest, donor_id: Id):
                     "item": entry.item.code,
                     **row,
                     "communities": entry.account.communities,
-                    "households": entry.households,
+                    "households_reached": entry.households,
                 }
             )
         return {"donor": selectors.donor_public_name(donor), "items": items}

@@ -130,7 +130,7 @@ def test_the_donors_public_page_counts_the_households_its_gift_reached(
 
     assert "已送到 2 户家庭门口" in page  # two households, whatever the number of handovers
     (masks,) = api["items"]
-    assert (masks["households"], masks["delivered"], masks["communities"]) == (2, 60, 1)
+    assert (masks["households_reached"], masks["delivered"], masks["communities"]) == (2, 60, 1)
     # Delivered goods counted once: the community's stock is not "in stock" again.
     assert masks["in_stock"] == 0 and masks["received"] == 100
     for personal in ("张阿姨", PHONE, "8栋", "202室", "3栋"):

@@ -103,6 +103,7 @@ def test_api_donor(client, world):
                 "adjusted": 0,
                 "made_into_kits": 0,
                 "communities": 1,
+                "households_reached": 0,
             }
         ],
     }

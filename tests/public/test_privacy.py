@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from tests.conftest import RECEIVED
 
-PRIVATE = ("张三", "13800000001", "王主任", "13900000000", "秘密", "不公开的机构", "households")
+# '"households"': the served unit's own household figure as a field (its value, 800, is
+# checked below); the count of households a gift reached is `households_reached`.
+PRIVATE = ("张三", "13800000001", "王主任", "13900000000", "秘密", "不公开的机构", '"households"')
 
 
 @pytest.fixture
