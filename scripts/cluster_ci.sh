@@ -96,6 +96,9 @@ PIDS+=($!)
 .venv/bin/celery -A config worker --loglevel=INFO --concurrency=1 -n "cluster-ci-$$@%h" \
     --without-gossip --without-mingle --without-heartbeat >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
+# The app servers read the static manifest when their workers boot (WhiteNoise and the
+# hashed-name storage): they start only once collectstatic has written it, as in an upgrade.
+wait "$STATIC"
 for port in "$APP_A" "$APP_B"; do
     GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS=2 \
         .venv/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi >"$WORK/app-$port.log" 2>&1 &
@@ -151,7 +154,6 @@ EOF
 /usr/sbin/nginx -p "$WORK" -c "$WORK/nginx.conf"
 
 wait "$DEMO"
-wait "$STATIC"
 phase "demo world loaded, static files collected; waiting for the app servers"
 for port in "$PIN_A" "$PIN_B"; do
     ready=""
