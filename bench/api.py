@@ -6,7 +6,6 @@ throughput.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python -m bench.api
 """
 
-import base64
 import json
 import os
 import socket
@@ -18,7 +17,16 @@ from pathlib import Path
 
 import psycopg2
 
-from bench.common import ROOT, manage, median, print_table, row, scratch_database, write_results
+from bench.common import (
+    PRODUCTION_ENV,
+    ROOT,
+    manage,
+    median,
+    print_table,
+    row,
+    scratch_database,
+    write_results,
+)
 
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))  # one per core here
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
@@ -91,13 +99,7 @@ def main() -> list[dict]:
         **os.environ,
         "DATABASE_URL": database,
         "DJANGO_SETTINGS_MODULE": "bench.settings_api",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 60,
-        # Production settings refuse to start without real household keys (issue 20).
-        "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
+        **PRODUCTION_ENV,
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(

@@ -2,6 +2,7 @@
 results file format (a list of {name, value, unit, reference, reference_value, ratio, target,
 met})."""
 
+import base64
 import json
 import os
 import statistics
@@ -13,6 +14,18 @@ import dj_database_url
 import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a benchmark's gunicorn runs with: the production settings, as a deployment has them.
+# Sessions and tokens are signed with the key, so set-up and server share this one dict.
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + "x" * 60,
+    # Production refuses to start without real household keys (issue 20); fresh per run,
+    # nothing encrypted outlives it.
+    "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+}
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/test"
 
 

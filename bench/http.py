@@ -18,7 +18,6 @@ a refresh costs the first time in an interval) and on (the next refreshes in the
 """
 
 import argparse
-import base64
 import json
 import os
 import subprocess
@@ -31,6 +30,7 @@ import psycopg2
 
 from bench.api import _children, _free_port
 from bench.common import (
+    PRODUCTION_ENV,
     ROOT,
     database_url,
     manage,
@@ -47,15 +47,9 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "600"))
 PREFIX = os.environ.get("BENCH_HTTP_DB_PREFIX", "bench_http_")
 POOL = int(os.environ.get("BENCH_HTTP_POOL", "120"))  # objects per write endpoint
 TICK = os.sysconf("SC_CLK_TCK")
-# Sessions and tokens are signed with it: the set-up and the server must share it.
+# The production settings (bench.common), and no write throttles: the load is the point.
 SERVER_ENV = {
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-" + "x" * 60,
-    # Production settings refuse to start without real household keys (issue 20).
-    "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-    "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
+    **PRODUCTION_ENV,
     "LOG_LEVEL": "WARNING",
     "API_WRITE_RATE_PER_TOKEN": "off",
     "API_WRITE_RATE_PER_ADDRESS": "off",

@@ -54,6 +54,7 @@ def build_world(lines: int, seed: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from demo.scale.directory import add_community
     from demo.scale.writer import BulkWriter
     from inventory import models as inv
     from inventory.services import DonationLineInput, donation_receive
@@ -109,20 +110,8 @@ def build_world(lines: int, seed: int) -> dict:
         ]
         units = {0: [], 1: []}
         for u in range(UNITS + OTHER_UNITS):
-            households = int(rng.lognormvariate(6.5, 0.7))
-            unit = w.add(
-                req.ServedUnit,
-                code=f"hpb-u-{u}",
-                name=f"社区{u}",
-                name_en="",
-                kind="community",
-                parent_id=streets[u % len(streets)],
-                population=households * 3,
-                households=households,
-                isolated_households=rng.randint(0, households // 10),
-                frontline_medical=rng.random() < 0.03,
-                contact="",
-                is_active=True,
+            unit = add_community(
+                w, rng, code=f"hpb-u-{u}", number=u, parent_id=streets[u % len(streets)]
             )
             org = 0 if u < UNITS else 1
             units[org].append(unit)

@@ -12,7 +12,6 @@ The scratch database is the one named in DATABASE_URL, dropped and made anew.
 """
 
 import argparse
-import base64
 import os
 import re
 import socket
@@ -23,7 +22,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from bench.common import ROOT, manage, median, print_table, row, scratch_database, write_results
+from bench.common import (
+    PRODUCTION_ENV,
+    ROOT,
+    manage,
+    median,
+    print_table,
+    row,
+    scratch_database,
+    write_results,
+)
 
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -103,13 +111,7 @@ def main() -> list[dict]:
         **os.environ,
         "DATABASE_URL": database,
         "DJANGO_SETTINGS_MODULE": "bench.settings_public",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 60,
-        # Production settings refuse to start without real household keys (issue 20).
-        "HOUSEHOLDS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        "HOUSEHOLDS_HASH_KEY": os.urandom(16).hex(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
+        **PRODUCTION_ENV,
         "INPROCESS_CHECKS_MINUTES": "0",
         "CACHE_URL": args.redis or "locmem://",
     }

@@ -1,6 +1,9 @@
 """Organisations, sites, the catalogue, served units and donors of a generated tier."""
 
+import random
+
 from demo.scale.world import CATEGORIES, World
+from demo.scale.writer import BulkWriter
 from inventory import models as inv
 from supply_requests import models as req
 
@@ -82,20 +85,8 @@ def build_directory(world: World, prefix: str) -> None:
                 )
             )
     for u in range(tier.units):
-        households = int(rng.lognormvariate(6.5, 0.7))
-        unit = w.add(
-            req.ServedUnit,
-            code=f"{prefix}u-{u}",
-            name=f"社区{u}",
-            name_en="",
-            kind="community",
-            parent_id=parents[u % len(parents)],
-            population=households * 3,
-            households=households,
-            isolated_households=rng.randint(0, households // 10),
-            frontline_medical=rng.random() < 0.03,
-            contact="",
-            is_active=True,
+        unit = add_community(
+            w, rng, code=f"{prefix}u-{u}", number=u, parent_id=parents[u % len(parents)]
         )
         org = orgs[u % len(orgs)]
         world.unit_ids.append(unit)
@@ -104,3 +95,25 @@ def build_directory(world: World, prefix: str) -> None:
     world.donor_ids = [
         w.add(inv.Donor, name=f"{prefix}捐赠方{i}", kind="company", contact="") for i in range(60)
     ]
+
+
+def add_community(
+    w: BulkWriter, rng: random.Random, *, code: str, number: int, parent_id: int
+) -> int:
+    """One community row, sized like the 2020 ones: log-normal around 660 households (three
+    people each), up to a tenth of them isolated at home, 3 % frontline medical."""
+    households = int(rng.lognormvariate(6.5, 0.7))
+    return w.add(
+        req.ServedUnit,
+        code=code,
+        name=f"社区{number}",
+        name_en="",
+        kind="community",
+        parent_id=parent_id,
+        population=households * 3,
+        households=households,
+        isolated_households=rng.randint(0, households // 10),
+        frontline_medical=rng.random() < 0.03,
+        contact="",
+        is_active=True,
+    )
