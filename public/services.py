@@ -28,7 +28,9 @@ def publication_set(
 ) -> OrganisationPublication:
     """Switch an organisation's public pages on or off (off until its staff say so)."""
     _require_member(actor, organisation)
-    publication, _created = OrganisationPublication.objects.select_for_update().get_or_create(
+    publication, _created = OrganisationPublication.objects.select_for_update(
+        of=("self",)
+    ).get_or_create(
         organisation=organisation, defaults={"published": published, "changed_by": actor}
     )
     publication.published, publication.changed_by = published, actor
@@ -44,7 +46,7 @@ def donor_consent_set(
     _require_member(actor, organisation)
     if not donor.donations.filter(organisation=organisation).exists():
         raise NotPermitted(_("This donor gave nothing to %(org)s.") % {"org": organisation.name_zh})
-    consent, _created = DonorConsent.objects.select_for_update().get_or_create(
+    consent, _created = DonorConsent.objects.select_for_update(of=("self",)).get_or_create(
         donor=donor, defaults={"name_public": name_public, "recorded_by": actor}
     )
     consent.name_public, consent.recorded_by = name_public, actor
