@@ -305,42 +305,33 @@ def community_reach(
 def households_reached_by_lot(lot_ids: Iterable[int]) -> dict[int, int]:
     """How many households each donor's lot reached (through handovers posted out of a
     community's stock, kits included via their own lot) — a number per lot, no person."""
-    handover_ids = StockMovement.objects.filter(
-        lot_id__in=list(lot_ids),
-        kind=MovementKind.HANDOVER,
-        document_type="household_handover",
-    ).values("lot_id", "document_id")
-    households: dict[int, set[int]] = {}
-    pairs = list(handover_ids)
-    by_handover = dict(
-        Handover.objects.filter(pk__in={p["document_id"] for p in pairs}).values_list(
-            "pk", "household_id"
-        )
-    )
-    for pair in pairs:
-        households.setdefault(pair["lot_id"], set()).add(by_handover[pair["document_id"]])
-    return {lot_id: len(ids) for lot_id, ids in households.items()}
+    return _households_reached(Q(lot_id__in=list(lot_ids)), per="lot_id")
 
 
 def households_reached_by_item(lots: QuerySet) -> dict[int, int]:
     """Per item, how many different households the goods of `lots` reached (handed over
-    from a community's stock, at a door or on a round): a count, never a person. Two
-    queries, whatever the number of lots or handovers. A kit is its own lot: goods given
-    as parts of kits are counted under the kit, not here."""
+    from a community's stock, at a door or on a round): a count, never a person. A kit is
+    its own lot: goods given as parts of kits are counted under the kit, not here."""
+    return _households_reached(Q(lot__in=lots), per="item_id")
+
+
+def _households_reached(movements: Q, *, per: str) -> dict[int, int]:
+    """Different households reached per `per` (a movement column) by the handovers among
+    `movements`. Two queries, whatever the number of lots or handovers."""
     pairs = list(
         StockMovement.objects.filter(
-            lot__in=lots, kind=MovementKind.HANDOVER, document_type="household_handover"
+            movements, kind=MovementKind.HANDOVER, document_type="household_handover"
         )
-        .values_list("item_id", "document_id")
+        .values_list(per, "document_id")
         .distinct()
         .order_by()
     )
     household_of = dict(
-        Handover.objects.filter(pk__in={handover for _item, handover in pairs}).values_list(
+        Handover.objects.filter(pk__in={handover for _key, handover in pairs}).values_list(
             "pk", "household_id"
         )
     )
     reached: dict[int, set[int]] = {}
-    for item_id, handover in pairs:
-        reached.setdefault(item_id, set()).add(household_of[handover])
-    return {item_id: len(households) for item_id, households in reached.items()}
+    for key, handover in pairs:
+        reached.setdefault(key, set()).add(household_of[handover])
+    return {key: len(households) for key, households in reached.items()}
