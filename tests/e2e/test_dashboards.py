@@ -99,6 +99,12 @@ def test_a_community_workers_unit_page_on_a_phone(new_page, screenshot):
     for name in UNIT_PAGE:
         if name != "unit-progress":
             page.locator(f"details.chart[data-chart={name}] > summary").click()
+    # A chart starts loading on its <details> "toggle" event, which fires after the click
+    # returns: wait for all of them to have started and drawn, not only those started so far.
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.figure[data-src]').length === {len(UNIT_PAGE)}",
+        timeout=30_000,
+    )
     page.wait_for_function(ALL_DRAWN, timeout=30_000)
     assert_every_figure_drew(page, UNIT_PAGE)
     assert any("vendor/plotly.min.js" in url for url in requested)  # heatmap, histogram
