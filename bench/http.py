@@ -257,20 +257,25 @@ def measure(server, base: str, database: str, targets: list[tuple], tier: str, l
     return rows
 
 
-def run_tier(tier: str, reuse: bool) -> list[dict]:
+def chosen(targets: list[tuple], only: list[str] | None) -> list[tuple]:
+    """The endpoints whose name contains one of `only` (all of them without it)."""
+    return [t for t in targets if not only or any(part in t[0] for part in only)]
+
+
+def run_tier(tier: str, reuse: bool, only: list[str] | None = None) -> list[dict]:
     database, world, generated = prepare(tier, reuse)
     rows = []
     server, base = serve(database, DASHBOARD_FIGURE_CACHE_SECONDS="0")
     try:
-        rows += measure(server, base, database, endpoints(world), tier, " (no cache)")
+        targets = chosen(endpoints(world), only)
+        rows += measure(server, base, database, targets, tier, " (no cache)")
     finally:
         server.terminate()
         server.wait(timeout=20)
     server, base = serve(database, DASHBOARD_FIGURE_CACHE_SECONDS="60")
     try:
-        rows += measure(
-            server, base, database, endpoints(world, figures_only=True), tier, " (cached)"
-        )
+        targets = chosen(endpoints(world, figures_only=True), only)
+        rows += measure(server, base, database, targets, tier, " (cached)")
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -325,11 +330,20 @@ def main() -> list[dict]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tier", action="append", choices=["small", "medium", "large"])
     parser.add_argument("--reuse", action="store_true", help="keep an existing tier database")
+    parser.add_argument(
+        "--only", action="append", help="endpoints whose name contains this (repeatable)"
+    )
+    parser.add_argument(
+        "--no-save", action="store_true", help="print the rows, keep bench/results-http*"
+    )
     args = parser.parse_args()
     tiers = args.tier or ["medium"]
     rows = []
     for tier in tiers:
-        rows += run_tier(tier, args.reuse)
+        rows += run_tier(tier, args.reuse, args.only)
+    if args.no_save or args.only:  # a partial run never replaces the full table
+        print(markdown(rows))
+        return verdicts(rows)
     # A tier not run this time keeps its latest measurement (large takes long to generate).
     raw = ROOT / "bench" / "results-http-raw.json"
     kept = [
