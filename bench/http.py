@@ -326,7 +326,8 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> list[dict]:
+def main() -> tuple[list[dict], bool]:
+    """The verdict rows, and whether they are a full run's (to be saved)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--tier", action="append", choices=["small", "medium", "large"])
     parser.add_argument("--reuse", action="store_true", help="keep an existing tier database")
@@ -343,7 +344,7 @@ def main() -> list[dict]:
         rows += run_tier(tier, args.reuse, args.only)
     if args.no_save or args.only:  # a partial run never replaces the full table
         print(markdown(rows))
-        return verdicts(rows)
+        return verdicts(rows), False
     # A tier not run this time keeps its latest measurement (large takes long to generate).
     raw = ROOT / "bench" / "results-http-raw.json"
     kept = [
@@ -357,10 +358,11 @@ def main() -> list[dict]:
         f"{WORKERS} gunicorn workers, {CONCURRENCY} clients.\n\n{table}\n"
     )
     print(table)
-    return verdicts(rows)
+    return verdicts(rows), True
 
 
 if __name__ == "__main__":
-    results = main()
+    results, full = main()
     print_table("HTTP: what people wait for", results)
-    print(f"results written to {write_results('http', results)}")
+    if full:
+        print(f"results written to {write_results('http', results)}")
