@@ -2,8 +2,7 @@
 (Cancel and close give stock back, so they live with distribution: logistics/api.py.)"""
 
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from ninja.decorators import decorate_view
@@ -22,7 +21,7 @@ from supply_requests.models import (
     ServedUnitKind,
     SupplyRequestLine,
 )
-from supply_requests.selectors import requests_for, units_for
+from supply_requests.selectors import requests_for, unit_for, units_for
 from supply_requests.services import (
     RequestLineInput,
     request_approve,
@@ -84,7 +83,9 @@ def create_request(
 ):
     """Draft a request for one of your served units (`quantity: null` = unknown); with
     `submit: true` it is also sent to the coordinators, in the same transaction."""
-    unit = get_object_or_404(units_for(request.auth), pk=payload.served_unit)
+    unit = unit_for(request.auth, payload.served_unit)
+    if unit is None:
+        raise Http404
     items = items_by_code({line.item for line in payload.lines})
     # Drafted and submitted together, or neither (`submit`: the phone's outbox), in the
     # service's one transaction. It answers with the lines and history it wrote, and the
