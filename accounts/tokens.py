@@ -73,8 +73,12 @@ def live_token(token: str) -> ApiToken | None:
     largest part of a submission's CPU; issue 19)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = ApiToken.objects.select_related("user").filter(digest=digest_of(token)).first()
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    try:
+        # get(), not first(): the digest is unique, and no ORDER BY to build (issue 19).
+        row = ApiToken.objects.select_related("user").get(digest=digest_of(token))
+    except ApiToken.DoesNotExist:
+        return None
+    if row.revoked_at is not None or not row.user.is_active:
         return None
     now = timezone.now()
     if row.expires_at is not None:

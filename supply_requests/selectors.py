@@ -39,9 +39,15 @@ def unit_for(user: User, pk: int) -> ServedUnit | None:
     administrator's are read by key alone — no join through the organisations and no
     DISTINCT to compile and run, on every request a worker sends (issue 19)."""
     roles = roles_for(user)
-    if roles.is_admin or pk in roles.worker_unit_ids:
-        return ServedUnit.objects.filter(pk=pk).first()
-    return units_for(user).filter(pk=pk).first()
+    units = (
+        ServedUnit.objects.all()
+        if roles.is_admin or pk in roles.worker_unit_ids
+        else units_for(user)
+    )
+    try:
+        return units.get(pk=pk)  # get(), not first(): no ORDER BY to build for one key
+    except ServedUnit.DoesNotExist:
+        return None
 
 
 def coordinated_units(user: User) -> QuerySet[ServedUnit]:
