@@ -89,7 +89,7 @@ def create_request(
     items = items_by_code({line.item for line in payload.lines})
     # Drafted and submitted together, or neither (`submit`: the phone's outbox), in the
     # service's one transaction. It answers with the lines and history it wrote, and the
-    # request is visible by construction (its unit came from units_for), with its unit and
+    # request is visible by construction (its unit came from unit_for), with its unit and
     # author on it: nothing is read back for the answer (a quarter of a submission's
     # time; bench.http).
     created = request_create(
