@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
-from accounts.models import IdempotencyRecord
-from accounts.tokens import live_token, user_for_token
+from accounts.models import ApiToken, IdempotencyRecord
+from accounts.tokens import live_token
 from core.api import error_body
 
 
@@ -68,11 +68,22 @@ class AddressWriteThrottle(WriteThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+def _live_token(request: HttpRequest, token: str) -> ApiToken | None:
+    """`live_token`, looked up once per request: `idempotent` needs the caller before the
+    view's authentication runs, and both asked the database (issue 19)."""
+    looked_up = getattr(request, "_live_token", None)
+    if looked_up is not None and looked_up[0] == token:
+        return looked_up[1]
+    row = live_token(token)
+    request._live_token = (token, row)
+    return row
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer rlt_…` — a personal API token, for scripts."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        row = live_token(token)
+        row = _live_token(request, token)
         if row is None:
             return None
         request.user = row.user
@@ -99,7 +110,8 @@ def _caller(request: HttpRequest):
     """Who is calling, worked out before the operation runs (for idempotency keys)."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        return user_for_token(header[7:].strip())
+        row = _live_token(request, header[7:].strip())
+        return row.user if row is not None else None
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 

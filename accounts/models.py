@@ -65,6 +65,7 @@ class UserLanguage(models.Model):
 
     Recorded by `accounts.middleware.RememberLanguageMiddleware` when it changes, so nobody
     has a setting to find; a user who never signed in has none (the site's language is used).
+    Calls with an API token are not reading the site and leave it as it is.
     """
 
     user = models.OneToOneField(

@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -67,23 +66,27 @@ def password_mark(user: AbstractBaseUser) -> str:
 
 def live_token(token: str) -> ApiToken | None:
     """The token's row if it is live: not revoked, not expired, its user active and with
-    the same password as when it was made. Notes when it was last used."""
+    the same password as when it was made. Notes when it was last used.
+
+    Read by its unique digest alone and judged here: the same rules as a filter on every
+    condition, but a query that costs a third as much to build (the token lookup was the
+    largest part of a submission's CPU; issue 19)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
+    try:
+        # get(), not first(): the digest is unique, and no ORDER BY to build (issue 19).
+        row = ApiToken.objects.select_related("user").get(digest=digest_of(token))
+    except ApiToken.DoesNotExist:
+        return None
+    if row.revoked_at is not None or not row.user.is_active:
+        return None
     now = timezone.now()
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=digest_of(token), revoked_at__isnull=True, user__is_active=True)
-        .filter(
-            Q(expires_at__gt=now)
-            | Q(
-                expires_at__isnull=True,
-                created_at__gt=now - timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
-            )
-        )
-        .first()
-    )
-    if row is None or not constant_time_compare(row.password_mark, password_mark(row.user)):
+    if row.expires_at is not None:
+        if row.expires_at <= now:
+            return None
+    elif row.created_at <= now - timedelta(days=settings.API_TOKEN_LIFETIME_DAYS):
+        return None
+    if not constant_time_compare(row.password_mark, password_mark(row.user)):
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)

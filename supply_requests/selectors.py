@@ -34,6 +34,22 @@ def units_for(user: User) -> QuerySet[ServedUnit]:
     ).distinct()
 
 
+def unit_for(user: User, pk: int) -> ServedUnit | None:
+    """The unit if the user may see it (as `units_for`), else None. Her own units and an
+    administrator's are read by key alone — no join through the organisations and no
+    DISTINCT to compile and run, on every request a worker sends (issue 19)."""
+    roles = roles_for(user)
+    units = (
+        ServedUnit.objects.all()
+        if roles.is_admin or pk in roles.worker_unit_ids
+        else units_for(user)
+    )
+    try:
+        return units.get(pk=pk)  # get(), not first(): no ORDER BY to build for one key
+    except ServedUnit.DoesNotExist:
+        return None
+
+
 def coordinated_units(user: User) -> QuerySet[ServedUnit]:
     roles = roles_for(user)
     if roles.is_admin:

@@ -87,6 +87,16 @@ def _transition(
     return request
 
 
+def _prefetched(request: SupplyRequest, relation: str, rows: list) -> None:
+    """Fill the request's prefetch cache of `relation` with rows already in hand, as
+    Django's own `prefetch_related` does (`prefetch_one_level`): `.all()` and `.count()`
+    answer from them, any other query on the relation still goes to the database."""
+    queryset = getattr(request, relation).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    request.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
 def _check_lines(lines: Sequence[RequestLineInput]) -> None:
     if not lines:
         raise ValidationFailed(_("A request needs at least one item."))
@@ -111,9 +121,18 @@ def request_create(
     people_served: int = 0,
     reason: str = "",
     on_behalf: bool = False,
+    submit: bool = False,
 ) -> SupplyRequest:
     """A community worker drafts a request for one of her served units; `on_behalf`, a
-    coordinator who serves the unit may too (a needs list the unit sent her, imported)."""
+    coordinator who serves the unit may too (a needs list the unit sent her, imported).
+
+    `submit`: drafted and sent to the coordinators at once (the phone's outbox), exactly as
+    `request_submit` would right after, in this transaction — its history has both steps.
+    The new row is this transaction's own, invisible to everyone else until commit, so
+    there is nothing to lock or re-read: it is written as submitted.
+
+    The request comes back with its lines and history as written (Django's prefetch cache
+    filled from the objects in hand), so an answer shows them without reading them back."""
     if on_behalf:
         require_requester_or_coordinator(actor, served_unit)
     else:
@@ -125,6 +144,7 @@ def request_create(
     if not served_unit.is_active:
         raise ValidationFailed(_("%(unit)s is no longer active.") % {"unit": served_unit.name})
     _check_lines(lines)
+    now = timezone.now()
     request = SupplyRequest.objects.create(
         served_unit=served_unit,
         requested_by=actor,
@@ -132,16 +152,28 @@ def request_create(
         needed_by=needed_by,
         people_served=people_served,
         reason=reason,
+        status=RequestStatus.SUBMITTED if submit else RequestStatus.DRAFT,
+        submitted_at=now if submit else None,
     )
-    SupplyRequestLine.objects.bulk_create(
+    written = SupplyRequestLine.objects.bulk_create(
         SupplyRequestLine(
             request=request, item=line.item, quantity_requested=line.quantity, note=line.note
         )
         for line in lines
     )
-    RequestStatusChange.objects.create(
-        request=request, from_status="", to_status=RequestStatus.DRAFT, actor=actor
+    steps = [("", RequestStatus.DRAFT)]
+    if submit:
+        steps.append((RequestStatus.DRAFT, RequestStatus.SUBMITTED))
+    history = RequestStatusChange.objects.bulk_create(
+        RequestStatusChange(request=request, from_status=a, to_status=b, actor=actor, at=now)
+        for a, b in steps
     )
+    # What `prefetch_related("lines", "history")` would read now: these rows are this
+    # transaction's own (lines in id order, as every answer shows them).
+    _prefetched(request, "lines", sorted(written, key=lambda line: line.pk))
+    _prefetched(request, "history", history)
+    if submit:
+        request_submitted_notify(request=request, actor_id=actor.pk)
     return request
 
 
