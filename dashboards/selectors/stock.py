@@ -55,10 +55,16 @@ ITEM_COLUMNS = "i.name_zh, i.name_en, i.category, i.base_unit"
 ITEM_JOIN = f'JOIN {Item._meta.db_table} i ON i.id = g."item_id"'
 
 
-def joined_item(row: dict) -> ItemRef:
-    return ItemRef(
+def joined_item(row: dict, known: dict[int, ItemRef] | None = None) -> ItemRef:
+    """The row's item; with `known`, one `ItemRef` per item however many rows name it."""
+    if known is not None and row["item_id"] in known:
+        return known[row["item_id"]]
+    item = ItemRef(
         row["item_id"], row["name_zh"], row["name_en"], row["category"], row["base_unit"]
     )
+    if known is not None:
+        known[item.pk] = item
+    return item
 
 
 def stock_on_hand(scope: Scope) -> list[StockLine]:
@@ -90,6 +96,7 @@ def stock_on_hand(scope: Scope) -> list[StockLine]:
         .values("site_id", "item_id")
         .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
     )
+    items: dict[int, ItemRef] = {}
     for row in named_groups(
         per_pair,
         select=f"g.*, s.name AS site_name, {ITEM_COLUMNS}",
@@ -100,7 +107,7 @@ def stock_on_hand(scope: Scope) -> list[StockLine]:
             StockLine(
                 site_id=row["site_id"],
                 site_name=row["site_name"],
-                item=joined_item(row),
+                item=joined_item(row, items),
                 on_hand=int(row["on_hand"]),
                 reserved=int(row["reserved"]),
                 dispatched_14d=dispatched.pop(key, 0),
