@@ -168,21 +168,22 @@ def stock_over_time(scope: Scope) -> list[StockDay]:
     )
     if scope.category:
         rows = rows.filter(item__category=scope.category)
-    changes: dict[tuple[int, date], tuple[int, int, int]] = {
-        (item_id, day): (received, dispatched, other)
-        for item_id, day, received, dispatched, other in rows.order_by()
+    # Per item, its days with a change (an item × day of the window is thousands of look-ups).
+    changes: dict[int, dict[date, tuple[int, int, int]]] = defaultdict(dict)
+    for item_id, day, received, dispatched, other in (
+        rows.order_by()
         .values("item_id", "day")
         .annotate(received=Sum("received"), dispatched=Sum("dispatched"), other=Sum("other_change"))
         .values_list("item_id", "day", "received", "dispatched", "other")
-    }
-    item_ids = set(carried) | {item_id for item_id, _day in changes}
-    items = _items(item_ids)
-    days, nothing = scope.days, (0, 0, 0)
+    ):
+        changes[item_id][day] = (received, dispatched, other)
+    items = _items(set(carried) | set(changes))
+    days, nothing, none = scope.days, (0, 0, 0), {}
     result = []
     for item_id in sorted(items, key=lambda pk: (items[pk].category, items[pk].name_zh)):
-        item, on_hand = items[item_id], carried.get(item_id, 0)
+        item, on_hand, mine = items[item_id], carried.get(item_id, 0), changes.get(item_id, none)
         for day in days:
-            received, dispatched, other = changes.get((item_id, day), nothing)
+            received, dispatched, other = mine.get(day, nothing)
             on_hand += received - dispatched + other
             result.append(StockDay(day, item, received, dispatched, other, on_hand))
     return result
