@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dashboards import figures, selectors, tables
+from dashboards.figures import plain
 from dashboards.figures.households import household_reach_figure, household_reach_table
 from dashboards.selectors import Scope
 from dashboards.selectors.households import household_reach
@@ -119,7 +120,7 @@ FIGURES: dict[str, FigureSpec] = {
             _("Households reached"),
             Audience.REQUESTS,
             household_reach,
-            lambda data, scope: go.Figure(household_reach_figure(data)),
+            lambda data, scope: plain.Figure(**household_reach_figure(data)),
             household_reach_table,
         ),
     ]

@@ -1,7 +1,9 @@
 """What every figure shares: labels in the reader's language, colours, the base layout."""
 
+import datetime as dt
 import html
 import json
+from decimal import Decimal
 
 import plotly.graph_objects as go
 import plotly.utils
@@ -41,8 +43,25 @@ def item_label(item: ItemRef) -> str:
     return item.name_en if english() and item.name_en else item.name_zh
 
 
+_CATEGORIES = frozenset(ItemCategory.values)
+
+
 def category_label(code: str) -> str:
-    return str(ItemCategory(code).label) if code in ItemCategory.values else code
+    return str(ItemCategory(code).label) if code in _CATEGORIES else code
+
+
+def item_axis(items: list[ItemRef]) -> list[list[str]]:
+    """A two-level axis, category then item, in the reader's language: each category's
+    label and the language asked once, not once per item (a figure's items number hundreds)."""
+    labels: dict[str, str] = {}
+    for item in items:
+        if item.category not in labels:
+            labels[item.category] = category_label(item.category)
+    in_english = english()
+    return [
+        [labels[item.category] for item in items],
+        [item.name_en if in_english and item.name_en else item.name_zh for item in items],
+    ]
 
 
 def name_in_language(name_zh: str, name_en: str) -> str:
@@ -107,15 +126,26 @@ _DATA_TEXT = frozenset(
 )
 
 
+# What a data array mostly holds: nothing to escape, and no call per element to find out.
+_NUMBERS = frozenset({int, float, bool, type(None)})
+_AS_THEY_ARE = _NUMBERS | {str}
+
+
 def _escaped(value: object) -> object:
     if isinstance(value, str):
         return html.escape(value, quote=False)
     if isinstance(value, list | tuple):
-        return [_escaped(item) for item in value]
+        return [item if type(item) in _NUMBERS else _escaped(item) for item in value]
     return value
 
 
-def _escape_traces(node: object, *, text: bool = False) -> object:
+def _escape_traces(node: object, *, text: bool = False, done: dict | None = None) -> object:
+    """`node` with its data text escaped. A list shared by several traces (the stock
+    figure's two-level axis is every site's `y`, its blank hover row every empty item's) is
+    escaped once: `done` maps its id to the escaped copy (the originals are alive for the
+    whole call, so no id is reused)."""
+    if done is None:
+        done = {}
     if isinstance(node, dict):
         # Ours, never a name from the database: the templates, and a KPI tile's title (words
         # and numbers of `figures.tiles`, whose <br><sub> Plotly must render as markup).
@@ -123,20 +153,60 @@ def _escape_traces(node: object, *, text: bool = False) -> object:
         if node.get("type") == "indicator":
             own = (*own, "title")
         return {
-            key: _escape_traces(value, text=text or key in _DATA_TEXT) if key not in own else value
+            key: _escape_traces(value, text=text or key in _DATA_TEXT, done=done)
+            if key not in own
+            else value
             for key, value in node.items()
         }
     if isinstance(node, list | tuple):
-        return [_escape_traces(item, text=text) for item in node]
+        key = (id(node), text)
+        found = done.get(key)
+        if found is None:
+            # One pass, no call for what needs none: numbers (and, outside data text,
+            # strings) stay as they are; only nested lists and dicts recurse.
+            if text:
+                found = [
+                    item
+                    if type(item) in _NUMBERS
+                    else html.escape(item, quote=False)
+                    if type(item) is str
+                    else _escape_traces(item, text=True, done=done)
+                    for item in node
+                ]
+            else:
+                found = [
+                    item if type(item) in _AS_THEY_ARE else _escape_traces(item, done=done)
+                    for item in node
+                ]
+            done[key] = found
+        return found
     return _escaped(node) if text else node
 
 
+def _plain(value: object) -> object:
+    """What json cannot write by itself in our figures: dates (ISO, as plotly writes them)
+    and decimals."""
+    if isinstance(value, dt.date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return plotly.utils.PlotlyJSONEncoder().default(value)  # numpy and the like, in tests
+
+
 def figure_json(figure: go.Figure) -> str:
-    """The figure as Plotly JSON with every database-sourced string HTML-escaped."""
+    """The figure as Plotly JSON with every database-sourced string HTML-escaped.
+
+    Written by the standard library's C encoder with a tiny `default` (dates, decimals):
+    plotly's `PlotlyJSONEncoder` asks numpy, pandas and PIL about every date first. It is
+    kept for what strict JSON cannot hold (NaN or infinity become null, as plotly writes
+    them)."""
     plain = figure.to_plotly_json()
     plain["data"] = _escape_traces(plain.get("data", []))
     layout = plain.get("layout", {})
     for axis in [key for key in layout if key.startswith(("xaxis", "yaxis"))]:
         if "ticktext" in layout[axis]:
             layout[axis]["ticktext"] = _escaped(list(layout[axis]["ticktext"]))
-    return json.dumps(plain, cls=plotly.utils.PlotlyJSONEncoder)
+    try:
+        return json.dumps(plain, default=_plain, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere
+        return json.dumps(plain, cls=plotly.utils.PlotlyJSONEncoder)

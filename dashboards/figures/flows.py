@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from dashboards.figures import plain as go
-from dashboards.figures.common import BAD, SERIES, base_layout, name_in_language, no_data_note
+from dashboards.figures.common import BAD, SERIES, base_layout, english, no_data_note
 from dashboards.selectors import Gift
 
 # Beyond these, the smallest donors and units are summed into one "other" node each, so
@@ -23,25 +23,38 @@ def donation_flow_figure(gifts: list[Gift], *, to_units: bool) -> go.Figure:
     """Donors → organisations → districts (or, for one district or unit, the served units);
     goods lost or damaged on the way end in a node of their own."""
     anonymous = _("Donor not recorded")
-    donor_of = {g: g.donor_name or anonymous for g in gifts}
-    target_of = {g: (g.unit.label if to_units else g.district.label) for g in gifts}
-    organisation_of = {
-        g: name_in_language(g.organisation_name, g.organisation_name_en) for g in gifts
-    }
+    in_english = english()
+
+    def label(node) -> str:  # `UnitNode.label`, the language asked once for all gifts
+        return node.name_en if in_english and node.name_en else node.name
+
+    # Each gift's donor, organisation and target names, worked out once (a gift is a frozen
+    # dataclass: as a dict key it would be hashed field by field at every look-up).
+    named = [
+        (
+            gift,
+            gift.donor_name or anonymous,
+            gift.organisation_name_en
+            if in_english and gift.organisation_name_en
+            else gift.organisation_name,
+            label(gift.unit if to_units else gift.district),
+        )
+        for gift in gifts
+    ]
     donor_totals: dict[str, int] = defaultdict(int)
     target_totals: dict[str, int] = defaultdict(int)
-    for gift in gifts:
-        donor_totals[donor_of[gift]] += gift.arrived + gift.lost
-        target_totals[target_of[gift]] += gift.arrived
+    for gift, donor, _organisation, target in named:
+        donor_totals[donor] += gift.arrived + gift.lost
+        target_totals[target] += gift.arrived
     donor_node = _top(donor_totals, TOP_DONORS, _("Other donors"))
     target_node = _top(target_totals, TOP_TARGETS, _("Other units") if to_units else _("Other"))
     lost = _("Lost or damaged on the way")
     links: dict[tuple[str, str], int] = defaultdict(int)
-    for gift in gifts:
-        donor, organisation = donor_node[donor_of[gift]], organisation_of[gift]
+    for gift, donor_name, organisation, target in named:
+        donor = donor_node[donor_name]
         links[(f"d:{donor}", f"o:{organisation}")] += gift.arrived + gift.lost
         if gift.arrived:
-            links[(f"o:{organisation}", f"t:{target_node[target_of[gift]]}")] += gift.arrived
+            links[(f"o:{organisation}", f"t:{target_node[target]}")] += gift.arrived
         if gift.lost:
             links[(f"o:{organisation}", f"x:{lost}")] += gift.lost
     through: dict[str, int] = defaultdict(int)

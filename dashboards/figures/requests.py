@@ -15,7 +15,7 @@ from dashboards.figures.common import (
     WARN,
     base_layout,
     category_label,
-    item_label,
+    item_axis,
     no_data_note,
     rows_height,
 )
@@ -244,10 +244,7 @@ def delivery_figure(deliveries: list[Delivery]) -> go.Figure:
 
 def unit_progress_figure(progress: list[RequestProgress]) -> go.Figure:
     """Per item: asked, approved, on the way, delivered — how far the unit's goods got."""
-    axis = [
-        [category_label(p.item.category) for p in progress],
-        [item_label(p.item) for p in progress],
-    ]
+    axis = item_axis([p.item for p in progress])
     figure = go.Figure()
     for name, values, colour in (
         (_("Requested"), [p.requested for p in progress], NEUTRAL),

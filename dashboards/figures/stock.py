@@ -13,6 +13,7 @@ from dashboards.figures.common import (
     WARN,
     base_layout,
     category_label,
+    item_axis,
     item_label,
     no_data_note,
     rows_height,
@@ -39,7 +40,7 @@ def cover_colour(days: float | None) -> str:
 
 def _axis(items: list[ItemRef]) -> list[list[str]]:
     """A two-level axis: category, then item."""
-    return [[category_label(i.category) for i in items], [item_label(i) for i in items]]
+    return item_axis(items)
 
 
 def stock_on_hand_figure(lines: list[StockLine]) -> go.Figure:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from dashboards.selectors.grouped import named_groups
 from dashboards.selectors.scope import Scope, UnitNode
+from inventory.models import Donor, Organisation
 from logistics.models import DiscrepancyReason, ShipmentLine, ShipmentStatus
 
 SHIPPED = (
@@ -52,16 +54,10 @@ def donation_flow(scope: Scope) -> list[Gift]:
     if scope.category:
         lines = lines.filter(item__category=scope.category)
     lost = Q(discrepancy_reason__in=[DiscrepancyReason.LOST, DiscrepancyReason.DAMAGED])
-    rows = (
+    # Grouped by ids, then the donors and organisations named (`named_groups`).
+    per_flow = (
         lines.order_by()
-        .values(
-            "lot__donor_id",
-            "lot__donor__name",
-            "shipment__site__organisation_id",
-            "shipment__site__organisation__name_zh",
-            "shipment__site__organisation__name_en",
-            "shipment__served_unit_id",
-        )
+        .values("lot__donor_id", "shipment__site__organisation_id", "shipment__served_unit_id")
         .annotate(
             arrived=Count(
                 "pk", filter=Q(quantity_received__isnull=True) | Q(quantity_received__gt=0)
@@ -69,20 +65,26 @@ def donation_flow(scope: Scope) -> list[Gift]:
             lost=Count("pk", filter=lost),
         )
     )
+    rows = named_groups(
+        per_flow,
+        select="g.*, d.name AS donor_name, o.name_zh, o.name_en",
+        joins=f'LEFT JOIN {Donor._meta.db_table} d ON d.id = g."lot__donor_id" '
+        f'JOIN {Organisation._meta.db_table} o ON o.id = g."shipment__site__organisation_id"',
+    )
     gifts = []
     for row in rows:
         unit_id = row["shipment__served_unit_id"]
         gifts.append(
             Gift(
                 donor_id=row["lot__donor_id"],
-                donor_name=row["lot__donor__name"] or "",
+                donor_name=row["donor_name"] or "",
                 organisation_id=row["shipment__site__organisation_id"],
-                organisation_name=row["shipment__site__organisation__name_zh"],
-                organisation_name_en=row["shipment__site__organisation__name_en"],
+                organisation_name=row["name_zh"],
+                organisation_name_en=row["name_en"],
                 unit=scope.directory.nodes[unit_id],
                 district=scope.directory.district_of(unit_id),
-                arrived=row["arrived"] or 0,
-                lost=row["lost"] or 0,
+                arrived=int(row["arrived"] or 0),
+                lost=int(row["lost"] or 0),
             )
         )
     return sorted(gifts, key=lambda g: (-g.arrived, g.donor_name, g.unit.name))

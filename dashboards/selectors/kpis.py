@@ -43,12 +43,14 @@ class Summary:
     lots_expired: int
 
 
+def line_fill_ratio() -> Least:
+    """One line's delivered ÷ approved, capped at 1 (for lines with approval only)."""
+    return Least(Cast(F("quantity_delivered"), FloatField()) / F("quantity_approved"), 1.0)
+
+
 def line_fill_rate() -> Avg:
     """Mean of each line's delivered ÷ approved (capped at 1), over lines with approval."""
-    return Avg(
-        Least(Cast(F("quantity_delivered"), FloatField()) / F("quantity_approved"), 1.0),
-        filter=Q(quantity_approved__gt=0),
-    )
+    return Avg(line_fill_ratio(), filter=Q(quantity_approved__gt=0))
 
 
 def _end_of(day: date) -> datetime:
@@ -62,16 +64,18 @@ def _summarise(
     lines: QuerySet[SupplyRequestLine],
     as_of: date,
 ) -> Summary:
-    """The KPI numbers over these requests (and their `lines`) and balances (7 queries)."""
+    """The KPI numbers over these requests (and their `lines`) and balances (5 queries)."""
     moment = _end_of(as_of)
-    waiting = requests.filter(status__in=WAITING_STATUSES)
-    open_requests = waiting.count()
-    units_waiting = (
-        waiting.filter(submitted_at__lte=moment - timedelta(hours=48))
-        .values("served_unit")
-        .distinct()
-        .count()
+    # One read of the waiting requests for both numbers.
+    waiting = requests.filter(status__in=WAITING_STATUSES).aggregate(
+        open=Count("pk"),
+        units=Count(
+            "served_unit",
+            distinct=True,
+            filter=Q(submitted_at__lte=moment - timedelta(hours=48)),
+        ),
     )
+    open_requests, units_waiting = waiting["open"], waiting["units"]
     # The week's window inside the subquery, so the database starts from the week's
     # decisions rather than from every request the units ever made.
     week = lines.filter(
@@ -88,12 +92,27 @@ def _summarise(
     )
     # Only balances holding stock (a partial index): a used-up lot's row stays at zero for
     # ever, and reading those would make this grow with history.
-    available = dict(
-        balances.filter(Q(expiry__isnull=True) | Q(expiry__gte=as_of), on_hand__gt=0)
+    # The lots' expiry is counted in the same read of the balances (the balance's own copy
+    # of its lot's expiry: no lot table in the read).
+    available, expiring, expired = {}, 0, 0
+    for item_id, free, item_expiring, item_expired in (
+        balances.filter(on_hand__gt=0)
         .values("item_id")
-        .annotate(free=Sum(F("on_hand") - F("reserved")))
-        .values_list("item_id", "free")
-    )
+        .annotate(
+            free=Sum(
+                F("on_hand") - F("reserved"), filter=Q(expiry__isnull=True) | Q(expiry__gte=as_of)
+            ),
+            expiring=Count(
+                "pk", filter=Q(expiry__gte=as_of, expiry__lte=as_of + timedelta(days=30))
+            ),
+            expired=Count("pk", filter=Q(expiry__lt=as_of)),
+        )
+        .values_list("item_id", "free", "expiring", "expired")
+    ):
+        if free is not None:
+            available[item_id] = free
+        expiring += item_expiring
+        expired += item_expired
     # Items once stocked here and now used up are out of stock too: asked item by item — a
     # LIMIT 1 subquery is one index probe per item, where EXISTS would be planned as a read
     # of every used-up balance.
@@ -116,11 +135,6 @@ def _summarise(
     out_of_stock = sum(1 for item_id in stocked | set(wanted) if available.get(item_id, 0) <= 0)
     # Per item, in its own unit: more approved and waiting than is free on the shelves.
     short = sum(1 for item_id, waiting in wanted.items() if waiting > available.get(item_id, 0))
-    # The balance's own copy of its lot's expiry: no lot table in the read.
-    lots = balances.filter(on_hand__gt=0).aggregate(
-        expiring=Count("pk", filter=Q(expiry__gte=as_of, expiry__lte=as_of + timedelta(days=30))),
-        expired=Count("pk", filter=Q(expiry__lt=as_of)),
-    )
     rate = week["rate"]
     return Summary(
         as_of=as_of,
@@ -131,8 +145,8 @@ def _summarise(
         lines_delivered_in_full_this_week=week["in_full"],
         items_out_of_stock=out_of_stock,
         items_short=short,
-        lots_expiring_within_30_days=lots["expiring"],
-        lots_expired=lots["expired"],
+        lots_expiring_within_30_days=expiring,
+        lots_expired=expired,
     )
 
 

@@ -12,9 +12,11 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dashboards.selectors.kpis import WAITING_STATUSES, line_fill_rate
+from dashboards.selectors.grouped import named_groups
+from dashboards.selectors.kpis import WAITING_STATUSES, line_fill_rate, line_fill_ratio
 from dashboards.selectors.scope import Scope, UnitNode
-from dashboards.selectors.stock import ITEM_FIELDS, ItemRef, item_ref
+from dashboards.selectors.stock import ITEM_COLUMNS, ITEM_JOIN, ItemRef, joined_item
+from inventory.models import Item
 from logistics.models import Shipment, ShipmentLine, ShipmentStatus
 from supply_requests.models import RequestStatus, SupplyRequest, SupplyRequestLine
 
@@ -70,35 +72,51 @@ class CoverageCell:
 
 def coverage(scope: Scope) -> list[CoverageCell]:
     """Every unit with requests in the period × the categories it asked for, with its fill
-    rate and how long it has been waiting (two queries), grouped by district and street."""
+    rate and how long it has been waiting (two queries), grouped by district and street.
+
+    The lines are grouped by unit and item (ids only), and the groups by the item's
+    category: see `named_groups`."""
     waiting = waiting_since(scope)
-    cells = []
-    for row in (
+    approved = Q(quantity_approved__gt=0)
+    per_item = (
         _lines_in_period(scope)
         .order_by()
-        .values("request__served_unit_id", "item__category")
+        .values("request__served_unit_id", "item_id")
         .annotate(
             lines=Count("pk"),
-            lines_approved=Count("pk", filter=Q(quantity_approved__gt=0)),
+            lines_approved=Count("pk", filter=approved),
             lines_in_full=Count(
-                "pk",
-                filter=Q(quantity_approved__gt=0, quantity_delivered__gte=F("quantity_approved")),
+                "pk", filter=approved & Q(quantity_delivered__gte=F("quantity_approved"))
             ),
-            rate=line_fill_rate(),
+            # The sum of each approved line's delivered ÷ approved (capped at 1): divided
+            # by the category's approved lines it is the mean `line_fill_rate` gives.
+            rates=Sum(line_fill_ratio(), filter=approved),
         )
+    )
+    cells = []
+    for row in named_groups(
+        per_item,
+        select='g."request__served_unit_id" AS unit_id, i.category AS category, '
+        "SUM(g.lines) AS lines, SUM(g.lines_approved) AS lines_approved, "
+        "SUM(g.lines_in_full) AS lines_in_full, SUM(g.rates) AS rates",
+        joins=f'JOIN {Item._meta.db_table} i ON i.id = g."item_id"',
+        group_by='g."request__served_unit_id", i.category',
     ):
-        unit_id = row["request__served_unit_id"]
+        unit_id = row["unit_id"]
         since = waiting.get(unit_id)
+        lines_approved = int(row["lines_approved"])
         cells.append(
             CoverageCell(
                 unit=scope.directory.nodes[unit_id],
                 district=scope.directory.district_of(unit_id),
                 street=scope.directory.street_of(unit_id),
-                category=row["item__category"],
-                lines=row["lines"],
-                lines_approved=row["lines_approved"],
-                lines_delivered_in_full=row["lines_in_full"],
-                fill_rate=None if row["rate"] is None else round(row["rate"], 4),
+                category=row["category"],
+                lines=int(row["lines"]),
+                lines_approved=lines_approved,
+                lines_delivered_in_full=int(row["lines_in_full"]),
+                fill_rate=(
+                    round(float(row["rates"]) / lines_approved, 4) if lines_approved else None
+                ),
                 hours_waiting=(
                     round((scope.moment - since).total_seconds() / 3600, 1) if since else None
                 ),
@@ -187,11 +205,12 @@ class RequestProgress:
 
 def unit_progress(scope: Scope) -> list[RequestProgress]:
     """Per item, the counters of the requests of the unit (and the units below it) that were
-    submitted in the period or still wait (one query)."""
-    rows = (
+    submitted in the period or still wait (one query: the lines grouped by item id, then the
+    items named, see `named_groups`)."""
+    per_item = (
         _lines_in_period(scope)
         .order_by()
-        .values(*ITEM_FIELDS)
+        .values("item_id")
         .annotate(
             requested=Sum(Coalesce("quantity_requested", "quantity_approved")),
             approved=Sum("quantity_approved"),
@@ -200,14 +219,15 @@ def unit_progress(scope: Scope) -> list[RequestProgress]:
             delivered=Sum("quantity_delivered"),
         )
     )
+    rows = named_groups(per_item, select=f"g.*, {ITEM_COLUMNS}", joins=ITEM_JOIN)
     progress = [
         RequestProgress(
-            item=item_ref(row),
-            requested=row["requested"] or 0,
-            approved=row["approved"] or 0,
-            allocated=row["allocated"] or 0,
-            dispatched=row["dispatched"] or 0,
-            delivered=row["delivered"] or 0,
+            item=joined_item(row),
+            requested=int(row["requested"] or 0),
+            approved=int(row["approved"] or 0),
+            allocated=int(row["allocated"] or 0),
+            dispatched=int(row["dispatched"] or 0),
+            delivered=int(row["delivered"] or 0),
         )
         for row in rows
     ]

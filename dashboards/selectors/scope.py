@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from inventory.models import DailyStockRollup, Site
 from inventory.permissions import User
-from inventory.selectors import sites_for
 from logistics.models import Shipment
 from supply_requests.models import ServedUnit, SupplyRequest
 from supply_requests.roles import Roles, roles_for
@@ -148,15 +149,35 @@ class Scope:
 
 
 def load_directory(units: QuerySet[ServedUnit]) -> Directory:
-    """All served units with a flag for those in `units` (one query)."""
-    rows = ServedUnit.objects.annotate(visible=Exists(units.filter(pk=OuterRef("pk")))).values_list(
-        "pk", "parent_id", "name", "name_en", "kind", "visible"
-    )
+    """The units in `units` (flagged visible) and every unit above them, from one query.
+
+    Only those: every figure names a unit in view, its district and its street, and a
+    subtree of a visible unit, intersected with the visible ones, only passes through their
+    ancestors. Reading the whole tree cost 2.5 ms of CPU per request at the large tier
+    (1,064 units) for a worker who sees one community."""
+    table = ServedUnit._meta.db_table
+    try:
+        inner, params = units.order_by().values("pk").query.get_compiler(using=units.db).as_sql()
+    except EmptyResultSet:  # no units at all
+        return Directory(nodes={}, visible=frozenset())
+    # The visible ids, then their parents, level by level up to the districts.
+    sql = f"""
+        WITH RECURSIVE up(id) AS (
+            SELECT v.id FROM {table} v WHERE v.id IN ({inner})
+            UNION
+            SELECT t.parent_id FROM {table} t JOIN up ON t.id = up.id
+            WHERE t.parent_id IS NOT NULL
+        )
+        SELECT u.id, u.parent_id, u.name, u.name_en, u.kind, u.id IN ({inner})
+        FROM {table} u WHERE u.id IN (SELECT id FROM up)
+    """
     nodes, visible = {}, set()
-    for pk, parent_id, name, name_en, kind, is_visible in rows:
-        nodes[pk] = UnitNode(pk, parent_id, name, name_en, kind)
-        if is_visible:
-            visible.add(pk)
+    with connections[units.db].cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        for pk, parent_id, name, name_en, kind, is_visible in cursor.fetchall():
+            nodes[pk] = UnitNode(pk, parent_id, name, name_en, kind)
+            if is_visible:
+                visible.add(pk)
     return Directory(nodes=nodes, visible=frozenset(visible))
 
 
@@ -210,7 +231,13 @@ def default_window(
 def base_scope(user: User) -> Scope:
     """Everything the user may see, over the default window."""
     roles = roles_for(user)
-    sites = sites_for(user)
+    # `sites_for`, from the memberships `roles_for` has just read (it would read them again):
+    # every site for an administrator, else her organisations' sites.
+    sites = (
+        Site.objects.all()
+        if roles.is_admin
+        else Site.objects.filter(organisation_id__in=roles.organisation_ids)
+    )
     directory = load_directory(units_for(user))
     today = timezone.localdate()
     return Scope(

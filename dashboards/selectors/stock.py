@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import Case, IntegerField, Sum, Value, When
 
+from dashboards.selectors.grouped import named_groups
 from dashboards.selectors.scope import WINDOW_DAYS, Scope
 from inventory.models import DailyStockRollup, Item, Site, StockBalance
 
@@ -49,17 +50,21 @@ class StockLine:
         return round(self.on_hand / (self.dispatched_14d / WINDOW_DAYS), 1)
 
 
-def item_ref(row: dict, prefix: str = "item__") -> ItemRef:
-    return ItemRef(
-        pk=row["item_id"],
-        name_zh=row[f"{prefix}name_zh"],
-        name_en=row[f"{prefix}name_en"],
-        category=row[f"{prefix}category"],
-        base_unit=row[f"{prefix}base_unit"],
+# The item of a group of `named_groups` (its query has an "item_id" column).
+ITEM_COLUMNS = "i.name_zh, i.name_en, i.category, i.base_unit"
+ITEM_JOIN = f'JOIN {Item._meta.db_table} i ON i.id = g."item_id"'
+
+
+def joined_item(row: dict, known: dict[int, ItemRef] | None = None) -> ItemRef:
+    """The row's item; with `known`, one `ItemRef` per item however many rows name it."""
+    if known is not None and row["item_id"] in known:
+        return known[row["item_id"]]
+    item = ItemRef(
+        row["item_id"], row["name_zh"], row["name_en"], row["category"], row["base_unit"]
     )
-
-
-ITEM_FIELDS = ("item_id", "item__name_zh", "item__name_en", "item__category", "item__base_unit")
+    if known is not None:
+        known[item.pk] = item
+    return item
 
 
 def stock_on_hand(scope: Scope) -> list[StockLine]:
@@ -83,21 +88,28 @@ def stock_on_hand(scope: Scope) -> list[StockLine]:
     }
     lines = []
     # Balances holding stock only (reserved ≤ on hand, so nothing reserved is left out):
-    # the partial index of those keeps used-up lots of past years out of the read.
-    for row in (
+    # the partial index of those keeps used-up lots of past years out of the read. Grouped
+    # by ids, then named (`named_groups`).
+    per_pair = (
         balances.filter(on_hand__gt=0)
         .order_by()
-        .values("site_id", "site__name", *ITEM_FIELDS)
+        .values("site_id", "item_id")
         .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+    )
+    items: dict[int, ItemRef] = {}
+    for row in named_groups(
+        per_pair,
+        select=f"g.*, s.name AS site_name, {ITEM_COLUMNS}",
+        joins=f'JOIN {Site._meta.db_table} s ON s.id = g."site_id" {ITEM_JOIN}',
     ):
         key = (row["site_id"], row["item_id"])
         lines.append(
             StockLine(
                 site_id=row["site_id"],
-                site_name=row["site__name"],
-                item=item_ref(row),
-                on_hand=row["on_hand"],
-                reserved=row["reserved"],
+                site_name=row["site_name"],
+                item=joined_item(row, items),
+                on_hand=int(row["on_hand"]),
+                reserved=int(row["reserved"]),
                 dispatched_14d=dispatched.pop(key, 0),
             )
         )
@@ -156,22 +168,24 @@ def stock_over_time(scope: Scope) -> list[StockDay]:
     )
     if scope.category:
         rows = rows.filter(item__category=scope.category)
-    changes: dict[tuple[int, date], tuple[int, int, int]] = {}
-    for row in (
+    # Per item, its days with a change (an item × day of the window is thousands of look-ups).
+    changes: dict[int, dict[date, tuple[int, int, int]]] = defaultdict(dict)
+    for item_id, day, received, dispatched, other in (
         rows.order_by()
         .values("item_id", "day")
         .annotate(received=Sum("received"), dispatched=Sum("dispatched"), other=Sum("other_change"))
+        .values_list("item_id", "day", "received", "dispatched", "other")
     ):
-        changes[(row["item_id"], row["day"])] = (row["received"], row["dispatched"], row["other"])
-    item_ids = set(carried) | {item_id for item_id, _day in changes}
-    items = _items(item_ids)
+        changes[item_id][day] = (received, dispatched, other)
+    items = _items(set(carried) | set(changes))
+    days, nothing, none = scope.days, (0, 0, 0), {}
     result = []
     for item_id in sorted(items, key=lambda pk: (items[pk].category, items[pk].name_zh)):
-        on_hand = carried.get(item_id, 0)
-        for day in scope.days:
-            received, dispatched, other = changes.get((item_id, day), (0, 0, 0))
+        item, on_hand, mine = items[item_id], carried.get(item_id, 0), changes.get(item_id, none)
+        for day in days:
+            received, dispatched, other = mine.get(day, nothing)
             on_hand += received - dispatched + other
-            result.append(StockDay(day, items[item_id], received, dispatched, other, on_hand))
+            result.append(StockDay(day, item, received, dispatched, other, on_hand))
     return result
 
 
@@ -217,14 +231,15 @@ def expiry_horizon(scope: Scope) -> list[ExpiryLine]:
     )
     totals: dict[int, dict[int, int]] = defaultdict(dict)
     refs: dict[int, ItemRef] = {}
-    for row in (
+    per_bucket = (
         balances.order_by()
         .annotate(bucket=bucket)
-        .values("bucket", *ITEM_FIELDS)
+        .values("bucket", "item_id")
         .annotate(quantity=Sum("on_hand"))
-    ):
-        refs[row["item_id"]] = item_ref(row)
-        totals[row["item_id"]][row["bucket"]] = row["quantity"]
+    )
+    for row in named_groups(per_bucket, select=f"g.*, {ITEM_COLUMNS}", joins=ITEM_JOIN):
+        refs[row["item_id"]] = joined_item(row)
+        totals[row["item_id"]][row["bucket"]] = int(row["quantity"])
     return [
         ExpiryLine(refs[item_id], EXPIRY_BUCKETS[index], totals[item_id].get(index, 0))
         for item_id in sorted(refs, key=lambda pk: (refs[pk].category, refs[pk].name_zh))
