@@ -2,13 +2,16 @@
 
 Run from the project root:  .venv/bin/python -m bench.imports   (see bench/README.md)
 
-Times the whole `manage.py import_donations` path — read the CSV, find the header, fill the
-merged donor cells, parse quantities and packs, match every item, fingerprint every row,
-then `donation_receive_bulk` (donations, lines, lots, balances, receipt movements, roll-up)
-and the `ImportedRow` records, in one transaction — and, interleaved in the same run, two
-references over the same lines: a plain django-import-export `ModelResource` import of the
-lines (no ledger, the library's own per-row cost) and PostgreSQL `COPY` of the same rows
-into the real ledger tables, with their indexes and keys (the floor; `bench/import_refs.py`).
+Times the import worker's run of a confirmed job (`imports.jobs.job_run`) — read the CSV,
+find the header, fill the merged donor cells, parse quantities and packs, match every item,
+fingerprint every row, then `donation_receive_bulk` (donations, lines, lots, balances,
+receipt movements, roll-up) and the `ImportedRow` records in one transaction, the commit and
+the row report saved on the job — with the CPU it costs (this process and its PostgreSQL
+backend, from /proc), and, interleaved in the same run, references over the same lines: a
+plain django-import-export `ModelResource` import of the lines (no ledger, the library's own
+per-row cost), PostgreSQL `COPY` of the same rows into the real ledger tables, with their
+indexes and keys (the floor; `bench/import_refs.py`), and, for a superuser, the same COPY
+without the per-row foreign-key triggers (what the keys cost).
 After the timed runs, `--contention-runs` imports run while 1-line donations post at the
 importing site and at another one: how long a warehouse waits behind an import.
 
