@@ -169,9 +169,9 @@ class Progress:
 # Where the import's stages end on its progress bar: reading and planning, writing, the
 # fingerprints and the roll-up; the rest is the commit (nothing left to check: foreign keys
 # are checked as the rows go in) and the row report saved on the job. From the worker's run
-# of a 100,000-line sheet (bench.imports): planning ~20 %, writing ~58 %, fingerprints and
-# roll-up ~7 %, the report ~14 %.
-IMPORT_STAGES = (0.2, 0.78, 0.85)
+# of a 100,000-line sheet (bench.imports, two runs): reading and planning 13–19 %, writing
+# ~64 %, fingerprints and roll-up ~7 %, the report 7–10 %.
+IMPORT_STAGES = (0.18, 0.82, 0.9)
 
 
 def context_for(job: ImportJob, progress: Progress | None = None) -> ImportContext:

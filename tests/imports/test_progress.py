@@ -34,8 +34,8 @@ def test_the_bar_of_an_import_moves_with_its_stages_and_ends_at_the_rows(
     for seen, running_total in ((checked, 301), (written, 300)):
         # Never backwards, never the whole sheet while the step still runs.
         assert seen == sorted(seen) and seen and max(seen) < running_total
-    # Planning is the first fifth of the import's bar, the writing reaches 78 %, the
-    # fingerprints and the roll-up 85 %; the commit (nothing deferred to check) and the row
+    # Planning is the first 18 % of the import's bar, the writing reaches 82 %, the
+    # fingerprints and the roll-up 90 %; the commit (nothing deferred to check) and the row
     # report are the rest (the old bar counted every row twice and read 600 of 300 — 100 %
     # from half-way — and then gave the commit 40 % when it had become instant).
     planned, wrote, fingerprinted = jobs.IMPORT_STAGES
