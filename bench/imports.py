@@ -2,13 +2,16 @@
 
 Run from the project root:  .venv/bin/python -m bench.imports   (see bench/README.md)
 
-Times the whole `manage.py import_donations` path — read the CSV, find the header, fill the
-merged donor cells, parse quantities and packs, match every item, fingerprint every row,
-then `donation_receive_bulk` (donations, lines, lots, balances, receipt movements, roll-up)
-and the `ImportedRow` records, in one transaction — and, interleaved in the same run, two
-references over the same lines: a plain django-import-export `ModelResource` import of the
-lines (no ledger, the library's own per-row cost) and PostgreSQL `COPY` of the same rows
-into the real ledger tables, with their indexes and keys (the floor; `bench/import_refs.py`).
+Times the import worker's run of a confirmed job (`imports.jobs.job_run`) — read the CSV,
+find the header, fill the merged donor cells, parse quantities and packs, match every item,
+fingerprint every row, then `donation_receive_bulk` (donations, lines, lots, balances,
+receipt movements, roll-up) and the `ImportedRow` records in one transaction, the commit and
+the row report saved on the job — with the CPU it costs (this process and its PostgreSQL
+backend, from /proc), and, interleaved in the same run, references over the same lines: a
+plain django-import-export `ModelResource` import of the lines (no ledger, the library's own
+per-row cost), PostgreSQL `COPY` of the same rows into the real ledger tables, with their
+indexes and keys (the floor; `bench/import_refs.py`), and, for a superuser, the same COPY
+without the per-row foreign-key triggers (what the keys cost).
 After the timed runs, `--contention-runs` imports run while 1-line donations post at the
 importing site and at another one: how long a warehouse waits behind an import.
 
@@ -31,7 +34,7 @@ import tracemalloc
 from pathlib import Path
 
 from bench.common import scratch_database
-from bench.import_refs import copy_into_ledger, p95
+from bench.import_refs import backend_cpu, copy_into_ledger, own_cpu, p95
 
 TARGET_LINES_PER_SECOND = 10_000
 RESULTS = Path(__file__).with_name("results-imports.json")
@@ -110,12 +113,14 @@ def build_world():
 
 
 def run_ours(content: bytes, organisation, user, run: int, site=None) -> int:
-    """The import_donations path, into a fresh site (so no row is recognised as done)."""
+    """The import worker's run of a confirmed job (`imports.jobs.job_run`, what
+    `manage.py run_import_job` does), into a fresh site (so no row is recognised as done):
+    read, plan, write in one transaction, commit, and the row report saved on the job —
+    the whole wait from "confirm" to the bar's 100 %."""
     import hashlib
 
-    from imports.importers.base import ImportContext
+    from imports.jobs import job_run
     from imports.models import ImportJob, ImportKind, ImportStatus
-    from imports.runner import execute
     from inventory.models import Site
 
     if site is None:
@@ -130,19 +135,12 @@ def run_ours(content: bytes, organisation, user, run: int, site=None) -> int:
         created_by=user,
         file_name="bench.csv",
         file_sha256=hashlib.sha256(content).hexdigest(),
-        content=b"",
+        content=content,
+        rows_total=content.count(b"\n") - 2,  # as the check counts them: no title, no header
     )
-    context = ImportContext(
-        actor=user,
-        kind=ImportKind.DONATIONS,
-        organisation=organisation,
-        site=site,
-        file_name="bench.csv",
-        job_id=job.pk,
-    )
-    plan = execute(content, context)
-    assert not plan.errors, plan.errors[:3]
-    return plan.count("new") + plan.count("merged")
+    job = job_run(job)
+    assert job.status == ImportStatus.DONE, (job.status, job.error, job.report[:3])
+    return job.totals["new"] + job.totals["merged"]
 
 
 def plain_resource():
@@ -211,6 +209,16 @@ def run_with_donations_alongside(content: bytes, organisation, user, run: int) -
     }
 
 
+def superuser() -> bool:
+    """Whether the benchmark may switch foreign-key triggers off in its scratch database
+    (the reference that shows what the foreign keys cost)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        return bool(cursor.fetchone()[0])
+
+
 def peak_memory(job) -> float:
     """Peak MiB Python allocates in one run, the sheet's bytes excluded (a separate run:
     tracing slows the code down, so it is never on while timing)."""
@@ -264,26 +272,45 @@ def main() -> None:
     organisation, user = build_world()
     content, clean = build_sheet(args.lines, args.seed)
 
-    ours, plain, copy = [], [], []
+    ours, plain, copy, bare = [], [], [], []
+    cpu: dict[str, list[tuple[float, float]]] = {"ours": [], "copy": [], "bare": []}
+    bare_allowed = superuser()
     # Run 0 warms up (imports, caches, the planner's first queries) and is not counted. The
     # plain ModelResource reference takes ~130 s a run, so it runs in the first
     # --reference-runs counted runs only, after ours has warmed the process.
     for run in range(args.runs + 1):
+        app, database = own_cpu(), backend_cpu()
         took = timed(lambda run=run: run_ours(content, organisation, user, run))
-        report = f"run {run}: ours {took[0]:.2f} s"
+        used = (own_cpu() - app, backend_cpu() - database)
+        report = f"run {run}: ours {took[0]:.2f} s (CPU {used[0]:.1f} app + {used[1]:.1f} PG)"
         if run:
             ours.append(took)
+            cpu["ours"].append(used)
         if 1 <= run <= args.reference_runs:
             plain.append(timed(lambda: run_plain(clean, organisation, user)))
             report += f", plain ModelResource {plain[-1][0]:.2f} s"
-        took = (copy_into_ledger(clean, organisation, user, run), len(clean))
-        report += f", COPY into the ledger {took[0]:.2f} s"
+        seconds, database = copy_into_ledger(clean, organisation, user, run)
+        report += f", COPY into the ledger {seconds:.2f} s (CPU {database:.1f} PG)"
         if run:
-            copy.append(took)
+            copy.append((seconds, len(clean)))
+            cpu["copy"].append((0.0, database))
+        if bare_allowed:
+            seconds, database = copy_into_ledger(
+                clean, organisation, user, 1000 + run, fk_triggers=False
+            )
+            report += f", the same without FK triggers {seconds:.2f} s (CPU {database:.1f} PG)"
+            if run:
+                bare.append((seconds, len(clean)))
+                cpu["bare"].append((0.0, database))
         print(report + (" (warm-up)" if run == 0 else ""), flush=True)
     rates = {
         name: [lines / seconds for seconds, lines in runs]
-        for name, runs in (("ours", ours), ("plain", plain), ("copy", copy))
+        for name, runs in (("ours", ours), ("plain", plain), ("copy", copy), ("bare", bare))
+    }
+    cpu_median = {
+        name: (statistics.median(a for a, _d in runs), statistics.median(d for _a, d in runs))
+        for name, runs in cpu.items()
+        if runs
     }
     peak_mib = peak_memory(lambda: run_ours(content, organisation, user, args.runs + 1))
     contention = [
@@ -292,8 +319,8 @@ def main() -> None:
     ]
     same = [wait for result in contention for wait in result["same"]]
     elsewhere = [wait for result in contention for wait in result["elsewhere"]]
-    median = {name: statistics.median(values) for name, values in rates.items()}
-    best = {name: max(values) for name, values in rates.items()}
+    median = {name: statistics.median(values) for name, values in rates.items() if values}
+    best = {name: max(values) for name, values in rates.items() if values}
     lines = f"{args.lines:,} lines"
     reference_plain = "plain django-import-export ModelResource import, same lines, same run"
     reference_copy = (
@@ -332,6 +359,18 @@ def main() -> None:
             "met": None,
         },
         {
+            "name": f"donation import (sheet to ledger), {lines}, CPU s per import (app + PG)",
+            "value": sum(cpu_median["ours"]),
+            "unit": "s",
+            "reference": "PostgreSQL CPU of the COPY into the ledger tables, same runs",
+            "reference_value": cpu_median["copy"][1],
+            "ratio": sum(cpu_median["ours"]) / cpu_median["copy"][1],
+            "target": None,
+            "met": None,
+            "app_cpu": cpu_median["ours"][0],
+            "postgres_cpu": cpu_median["ours"][1],
+        },
+        {
             "name": f"1-line donation at the importing site during a {lines} import, p95",
             "value": p95(same) * 1000,
             "unit": "ms",
@@ -362,6 +401,24 @@ def main() -> None:
             "met": None,
         },
     ]
+    if "bare" in median:
+        results.insert(
+            4,
+            {
+                "name": f"COPY into the ledger tables vs the same without FK triggers, {lines}",
+                "value": median["copy"],
+                "unit": "lines/s",
+                "reference": "the same COPY with session_replication_role = replica (no "
+                "per-row foreign-key triggers; scratch database, superuser): what the "
+                "ledger's foreign keys cost PostgreSQL",
+                "reference_value": median["bare"],
+                "ratio": median["copy"] / median["bare"],
+                "target": None,
+                "met": None,
+                "postgres_cpu": cpu_median["copy"][1],
+                "reference_postgres_cpu": cpu_median["bare"][1],
+            },
+        )
     args.output.write_text(json.dumps(results, indent=2) + "\n")
 
     print()
@@ -371,8 +428,18 @@ def main() -> None:
         ("ours: sheet → ledger", "ours"),
         ("plain ModelResource import", "plain"),
         ("COPY into the ledger tables", "copy"),
+        ("the same COPY, no FK triggers", "bare"),
     ):
-        print(f"{label:<34}{median[name]:>12,.0f}{best[name]:>12,.0f}   lines/s")
+        if name in median:
+            print(f"{label:<34}{median[name]:>12,.0f}{best[name]:>12,.0f}   lines/s")
+    for label, name in (
+        ("ours", "ours"),
+        ("COPY into the ledger", "copy"),
+        ("COPY, no FK triggers", "bare"),
+    ):
+        if name in cpu_median:
+            app, database = cpu_median[name]
+            print(f"CPU per import, {label}: {app:.1f} s app + {database:.1f} s PostgreSQL")
     print()
     print(f"ours / plain ModelResource: {median['ours'] / median['plain']:.2f}×")
     print(f"ours / COPY:                {median['ours'] / median['copy']:.3f}×")

@@ -72,8 +72,8 @@ class ImportContext:
     file_name: str = ""
     job_id: int | None = None
     tick: Callable[[], None] = lambda: None  # called once per row planned and per row written
-    # The end of a stage of the import (planned, written), or with a fraction of the whole
-    # job how far a bulk write has got: the progress bar follows the work, not the rows.
+    # The end of a stage of the import (planned, written), or with a fraction (0–1) how much
+    # of the current stage a bulk write has done: the progress bar follows the work.
     stage: Callable[..., None] = lambda fraction=None: None
     today: date = field(default_factory=timezone.localdate)
 

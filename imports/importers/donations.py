@@ -228,12 +228,8 @@ class DonationImporter(Importer):
             for group, entries in to_post
         ]
         # The bulk write is most of this stage: its steps move the bar (planned → written).
-        start, end = 0.15, 0.55
         received = donation_receive_bulk(
-            actor=context.actor,
-            site=context.site,
-            donations=inputs,
-            progress=lambda done: context.stage(start + (end - start) * done),
+            actor=context.actor, site=context.site, donations=inputs, progress=context.stage
         )
         posted = zip(to_post, received, strict=True)
         for (_group, entries), result in posted:

@@ -245,7 +245,10 @@ def donation_receive_bulk(
 ) -> list[ReceivedDonation]:
     """Record many donations at one site: for every line one lot, one receipt movement and
     one new balance, exactly as `donation_receive` would, all or nothing. `progress` is told
-    how much of the write is done (0–1) after each of its steps, for an import's bar."""
+    how much of the write is done (0–1) after each of its steps, for an import's bar: the
+    shares of the time each table took in the import benchmark (the movements, with five
+    foreign keys and eleven indexes, a third; the donations and the checks before them, a
+    sixth)."""
     require_site_manager(actor, site)
     if not site.is_active:
         raise ValidationFailed(_("%(site)s is closed.") % {"site": site.name})
@@ -299,10 +302,11 @@ def donation_receive_bulk(
             for (donation, reference, _lines), donor_id in zip(checked, donor_ids, strict=True)
         ],
     )
-    progress(0.05)
-    # One entry per line: (donation index, line input, base quantity, packs).
+    progress(0.15)
+    # One entry per line: (donation index, line input, base quantity, packs, item id, batch)
+    # — the item's id and the stripped batch worked out once, not once per table.
     lines = [
-        (index, line, quantity, pack_count)
+        (index, line, quantity, pack_count, line.item.pk, line.batch.strip())
         for index, (_donation, _ref, checked_lines) in enumerate(checked)
         for line, quantity, pack_count in checked_lines
     ]
@@ -312,30 +316,32 @@ def donation_receive_bulk(
         [
             (
                 donation_ids[index],
-                line.item.pk,
+                item_id,
                 quantity,
                 line.pack_name if packs else "",
                 packs,
-                line.batch.strip(),
+                batch,
                 line.expiry,
             )
-            for index, line, quantity, packs in lines
+            for index, line, quantity, packs, item_id, batch in lines
         ],
     )
-    progress(0.25)
+    progress(0.3)
+    received = [donation.received_at for donation, _ref, _lines in checked]
+    site_id, actor_id, receipt = site.pk, actor.pk, MovementKind.RECEIPT.value
     lot_ids = insert_rows(
         Lot,
         LOT_FIELDS,
         [
             (
-                line.item.pk,
+                item_id,
                 line_id,
                 donor_ids[index],
-                line.batch.strip(),
+                batch,
                 line.expiry,
-                checked[index][0].received_at,
+                received[index],
             )
-            for (index, line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True)
+            for (index, line, _q, _p, item_id, batch), line_id in zip(lines, line_ids, strict=True)
         ],
     )
     progress(0.45)
@@ -343,11 +349,11 @@ def donation_receive_bulk(
         StockBalance,
         BALANCE_FIELDS,
         [
-            (site.pk, lot_id, line.item.pk, line.expiry, quantity, 0, now)
-            for (_index, line, quantity, _packs), lot_id in zip(lines, lot_ids, strict=True)
+            (site_id, lot_id, item_id, line.expiry, quantity, 0, now)
+            for (_i, line, quantity, _p, item_id, _b), lot_id in zip(lines, lot_ids, strict=True)
         ],
     )
-    progress(0.65)
+    progress(0.67)
     reason = _("Donation #%(id)d from %(donor)s")
     reasons = [
         (reason % {"id": donation_id, "donor": name})[:200]
@@ -358,28 +364,28 @@ def donation_receive_bulk(
         MOVEMENT_FIELDS,
         [
             (
-                site.pk,
+                site_id,
                 lot_id,
-                line.item.pk,
+                item_id,
                 quantity,
-                MovementKind.RECEIPT.value,
+                receipt,
                 reasons[index],
-                actor.pk,
+                actor_id,
                 moments[index],
                 now,
                 line_id,
                 "",
             )
-            for (index, line, quantity, _packs), line_id, lot_id in zip(
+            for (index, _line, quantity, _p, item_id, _b), line_id, lot_id in zip(
                 lines, line_ids, lot_ids, strict=True
             )
         ],
     )
-    progress(0.9)
+    progress(0.97)
     totals: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     days = [rollup_day(moment) for moment in moments]
-    for index, line, quantity, _packs in lines:
-        totals[days[index]][line.item.pk] += quantity
+    for index, _line, quantity, _packs, item_id, _batch in lines:
+        totals[days[index]][item_id] += quantity
     pending = _pending.get()
     if pending is None:
         _roll_up_receipts(site.pk, totals)
@@ -387,7 +393,7 @@ def donation_receive_bulk(
         pending.append((site.pk, {day: dict(items) for day, items in totals.items()}))
     progress(1.0)
     by_donation: list[list[int]] = [[] for _id in donation_ids]
-    for (index, _line, _quantity, _packs), line_id in zip(lines, line_ids, strict=True):
+    for (index, *_line), line_id in zip(lines, line_ids, strict=True):
         by_donation[index].append(line_id)
     return [
         ReceivedDonation(donation_id, ids)

@@ -65,3 +65,30 @@ def test_confirming_starts_the_count_again(staff, site, catalogue):
     assert job_start(job)
     job.refresh_from_db()
     assert job.deliveries == 0
+
+
+def test_the_end_of_a_run_keeps_a_count_another_process_moved_meanwhile(
+    staff, site, catalogue, monkeypatch
+):
+    """A step's end saves only what it changes: a delivery counted while the import ran is
+    not overwritten with the count the worker read, and the file is not sent back again."""
+    from django.db.models import F
+
+    from imports import jobs
+    from imports.models import ImportJob
+
+    job = job_check(uploaded(staff, site))
+    assert job_start(job)
+    execute = jobs.execute
+
+    def counted_meanwhile(content, context):
+        ImportJob.objects.filter(pk=job.pk).update(deliveries=F("deliveries") + 1)
+        return execute(content, context)
+
+    monkeypatch.setattr(jobs, "execute", counted_meanwhile)
+    finished = jobs.job_run(job)
+
+    assert finished.status == ImportStatus.DONE
+    stored = ImportJob.objects.get(pk=job.pk)
+    assert (stored.status, stored.deliveries) == (ImportStatus.DONE, 1)
+    assert bytes(stored.content) == csv_bytes(ROWS)  # a finished job keeps its file
