@@ -25,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from supply_requests.planning import Demand, assign_sites, collector_paused, fair_shares
+from core.memory import collector_paused
+from supply_requests.planning import Demand, assign_sites, fair_shares
 
 TARGET_SECONDS = 1.0
 # The dense upper bound writes its own file so it never overwrites the realistic run.

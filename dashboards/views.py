@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.memory import collector_paused
 from dashboards.figures.chinese import localise_for_chinese
 from dashboards.figures.common import figure_json
 from dashboards.forms import FilterForm
@@ -36,7 +37,6 @@ from dashboards.selectors import (
     unit_status,
     waiting_requests,
 )
-from supply_requests.planning import collector_paused
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError, NotPermitted, ValidationFailed
+from core.memory import collector_paused
 from imports.importers.base import ImportContext, ImportOptions
 from imports.models import ImportedRow, ImportJob, ImportKind, ImportStatus
 from imports.runner import ImportRefused, check, execute, importer_for
@@ -29,7 +30,6 @@ from imports.upload_limits import inspect_upload
 from inventory.models import Organisation, Site
 from inventory.permissions import organisation_ids_for
 from inventory.selectors import sites_for
-from supply_requests.planning import collector_paused
 from supply_requests.roles import roles_for
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.memory import collector_paused
 from imports.importers.base import ImportContext, Importer, Plan
 from imports.importers.catalogue import ItemImporter, ServedUnitImporter, SiteImporter
 from imports.importers.distributions import DistributionImporter
@@ -20,7 +21,6 @@ from imports.models import ImportedRow, ImportKind
 from imports.sheets import Sheet
 from inventory.services import rollups_last
 from inventory.services.bulk_insert import insert_rows
-from supply_requests.planning import collector_paused
 
 IMPORTERS: dict[str, Callable[[], Importer]] = {
     ImportKind.ITEMS: ItemImporter,

@@ -18,6 +18,7 @@ from ninja.responses import Status
 from accounts.api_support import idempotent
 from core.api import Id, Page, get_visible, responses
 from core.exceptions import ValidationFailed
+from core.memory import collector_paused
 from inventory.api import items_by_code, visible_site
 from inventory.models import WRITE_OFF_REASONS, Lot
 from inventory.services import stock_adjust
@@ -42,7 +43,6 @@ from logistics.services import (
 )
 from logistics.services.proof import DeliveryProof
 from supply_requests.api import request_out
-from supply_requests.planning import collector_paused
 from supply_requests.schemas import NoteIn, ReasonIn, RequestOut
 from supply_requests.selectors import units_for, unknown_lines_for_coordinator
 

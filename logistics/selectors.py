@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotPermitted, ValidationFailed
+from core.memory import collector_paused
 from inventory.models import Item, Site, StockBalance
 from inventory.permissions import User, require_site_manager
 from inventory.selectors import site_ids_for
@@ -38,7 +39,6 @@ from supply_requests.planning import (
     Demand,
     Share,
     assign_sites,
-    collector_paused,
     fair_shares,
 )
 from supply_requests.roles import roles_for

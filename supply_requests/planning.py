@@ -20,10 +20,8 @@ hypothesis and timed in isolation:
 Reasons are codes (`WHY`), translated where they are shown, never stored as English.
 """
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -46,22 +44,6 @@ WHY = {
     FULL_TIER: _("full: enough stock for the whole tier"),
     NOTHING_LEFT: _("nothing: stock ran out in a higher-priority tier"),
 }
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Plan with Python's cyclic garbage collector paused.
-
-    A big plan makes hundreds of thousands of small objects with no reference cycles; the
-    collector would walk all of them several times for nothing — measured at about half the
-    planning time at 140,000 lines and more beyond (bench/plan.py)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
