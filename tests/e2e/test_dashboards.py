@@ -176,3 +176,54 @@ def test_every_figure_downloads_as_csv_and_plotly_exports_png(new_page):
     assert png.value.suggested_filename == "deliveries.png"
     assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.js_errors == []
+
+
+def swipe(page, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """A finger drawn across the screen (touch events, as a phone sends them)."""
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, *point: float) -> None:
+        points = [{"x": point[0], "y": point[1]}] if point else []
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", *start)
+    for step in range(1, 9):
+        touch("touchMove", *(a + (b - a) * step / 8 for a, b in zip(start, end, strict=True)))
+        page.wait_for_timeout(30)
+    touch("touchEnd")
+    page.wait_for_timeout(300)
+
+
+def test_a_swipe_over_a_chart_on_a_phone_scrolls_it_and_does_not_zoom(new_page, screenshot):
+    """The deliveries chart has three panels side by side, wider than a phone: a worker swipes
+    to see the other two. Plotly's drag-to-zoom used to take the swipe (the histogram zoomed,
+    the other panels stayed out of sight); on a touch screen dragging is off."""
+    page = new_page(phone=True)
+    sign_in(page, "worker")
+    page.goto("/dashboards/")
+    page.locator("details.chart[data-chart=deliveries] > summary").click()
+    page.wait_for_function("() => document.querySelectorAll('.figure[data-src]').length === 1")
+    page.wait_for_function(ALL_DRAWN, timeout=30_000)
+    card = page.locator("#figure-deliveries")
+    card.scroll_into_view_if_needed()
+    plot = card.locator(".js-plotly-plot").bounding_box()
+    assert plot["width"] > 375  # wider than the phone: it must scroll
+    middle = plot["y"] + plot["height"] / 2
+    swipe(page, (300, middle), (60, middle))
+    assert card.evaluate("card => card.scrollLeft") > 100
+    axis = card.evaluate("card => card.querySelector('.js-plotly-plot')._fullLayout.xaxis")
+    assert axis["autorange"] is True  # not zoomed
+    screenshot(page, "dashboards-unit-phone-swiped")
+    # Up and down, the page scrolls as anywhere else (the finger drawn down: back up).
+    scrolled = page.evaluate("() => window.scrollY")
+    assert scrolled > 200
+    swipe(page, (200, middle - 100), (200, middle + 150))
+    assert page.evaluate("() => window.scrollY") < scrolled
+
+
+def test_at_a_desk_dragging_a_chart_still_zooms(new_page):
+    page, _requested = open_dashboard(new_page, "coordinator", "/dashboards/")
+    mode = page.evaluate(
+        "() => document.querySelector('#figure-deliveries .js-plotly-plot')._fullLayout.dragmode"
+    )
+    assert mode == "zoom"

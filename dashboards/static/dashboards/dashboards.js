@@ -58,6 +58,10 @@
       return instance;
     });
   }
+  // On a touch screen a swipe over a chart must scroll it (a wide chart scrolls sideways in
+  // its card, the page up and down), not draw a zoom box: Plotly's dragging is turned off
+  // there. Hovering (a tap shows a bar's numbers) and the mode bar stay.
+  var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
   var seconds = parseInt(root.dataset.refreshSeconds || "60", 10);
   var config = {
     responsive: true,
@@ -93,6 +97,9 @@
         var options = Object.assign({}, config, {
           toImageButtonOptions: { filename: section.dataset.name, scale: 2 },
         });
+        if (touch) {
+          figure.layout = Object.assign({}, figure.layout, { dragmode: false });
+        }
         return plotlyFor(plot, figure).then(function (instance) {
           return instance.react(plot, figure.data, figure.layout, options);
         });
